@@ -1,0 +1,385 @@
+package frame
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// DefaultChunkSize is the number of rows per record when CSVOptions.ChunkSize
+// is zero.
+const DefaultChunkSize = 64 * 1024
+
+// CSVOptions configure a CSVReader. The zero value reads comma-separated
+// text with a header row in chunks of DefaultChunkSize rows.
+type CSVOptions struct {
+	// Comma is the field delimiter (default ',').
+	Comma rune
+	// Comment, if not 0, starts comment lines.
+	Comment rune
+	// ChunkSize is the number of rows per record (default DefaultChunkSize).
+	ChunkSize int
+	// Kinds forces the kind of the named columns instead of inferring it.
+	// KindText keeps a column as text whatever it looks like (tags, string
+	// fields); a numeric kind makes a cell that does not parse an error.
+	Kinds map[string]Kind
+	// TempDir is where a non-seekable input is spooled (default os.TempDir).
+	TempDir string
+	// Allocator for the records (default memory.DefaultAllocator).
+	Allocator memory.Allocator
+}
+
+// CSVReader reads a CSV file into typed Arrow records. It infers the kind of
+// every column over every row when it is created, then yields records of
+// CSVOptions.ChunkSize rows with Next. It satisfies array.RecordReader.
+type CSVReader struct {
+	name   string
+	opts   CSVOptions
+	schema *Schema
+	src    io.ReadSeeker
+	closer func() error // closes and removes what the reader opened
+	cr     *csv.Reader
+	convs  []converter
+	bld    *array.RecordBuilder
+	cur    arrow.Record
+	lines  []int64
+	rows   int64
+	err    error
+	done   bool
+	refs   atomic.Int64
+}
+
+type converter func(b array.Builder, cell string) error
+
+// NewCSVReader infers the schema of the CSV text in r and returns a reader
+// for its records. name is used in errors ("-" for stdin). When r is an
+// io.ReadSeeker it is read twice; otherwise it is spooled to a temporary
+// file during inference. The reader does not close r.
+func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error) {
+	if opts.Comma == 0 {
+		opts.Comma = ','
+	}
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = DefaultChunkSize
+	}
+	if opts.Allocator == nil {
+		opts.Allocator = memory.DefaultAllocator
+	}
+	if opts.Comma == opts.Comment || opts.Comma == '"' || opts.Comma == '\n' || opts.Comma == '\r' {
+		return nil, fmt.Errorf("frame: invalid CSV delimiter %q", opts.Comma)
+	}
+	cr := &CSVReader{name: name, opts: opts, closer: func() error { return nil }}
+	cr.refs.Store(1)
+
+	var in io.Reader = r
+	seeker, seekable := r.(io.ReadSeeker)
+	if seekable {
+		if _, err := seeker.Seek(0, io.SeekCurrent); err != nil {
+			seekable = false // a pipe or terminal behind *os.File
+		}
+	}
+	var spool *os.File
+	if seekable {
+		cr.src = seeker
+	} else {
+		f, err := os.CreateTemp(opts.TempDir, "influxframe-spool-*.csv")
+		if err != nil {
+			return nil, fmt.Errorf("frame: spooling %s: %w", name, err)
+		}
+		spool = f
+		cr.src = f
+		cr.closer = func() error { f.Close(); return os.Remove(f.Name()) }
+		in = io.TeeReader(r, f)
+	}
+	start := int64(0)
+	if seekable {
+		start, _ = seeker.Seek(0, io.SeekCurrent)
+	}
+	if err := cr.infer(in); err != nil {
+		cr.closer()
+		return nil, err
+	}
+	if spool != nil {
+		// Drain what inference did not read (nothing, normally).
+		if _, err := io.Copy(io.Discard, in); err != nil {
+			cr.closer()
+			return nil, fmt.Errorf("frame: spooling %s: %w", name, err)
+		}
+	}
+	if _, err := cr.src.Seek(start, io.SeekStart); err != nil {
+		cr.closer()
+		return nil, fmt.Errorf("frame: rewinding %s: %w", name, err)
+	}
+	cr.cr = cr.newCSV(cr.src)
+	if _, err := cr.cr.Read(); err != nil { // header, checked by infer
+		cr.closer()
+		return nil, cr.wrap(err)
+	}
+	cr.bld = array.NewRecordBuilder(opts.Allocator, cr.schema.Arrow())
+	return cr, nil
+}
+
+func (r *CSVReader) newCSV(in io.Reader) *csv.Reader {
+	c := csv.NewReader(in)
+	c.Comma = r.opts.Comma
+	c.Comment = r.opts.Comment
+	c.ReuseRecord = true
+	return c
+}
+
+// infer reads every row once, gathering Stats per column, and builds the
+// schema and the per-column converters.
+func (r *CSVReader) infer(in io.Reader) error {
+	c := r.newCSV(in)
+	header, err := c.Read()
+	if err == io.EOF {
+		return &ParseError{File: r.name, Line: 1, Err: ErrNoHeader}
+	}
+	if err != nil {
+		return r.wrap(err)
+	}
+	names := make([]string, len(header))
+	seen := make(map[string]int, len(header))
+	for i, h := range header {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff")
+		}
+		h = strings.TrimSpace(h)
+		if h == "" {
+			h = "Unnamed: " + strconv.Itoa(i) // as pandas names it
+		}
+		if j, dup := seen[h]; dup {
+			return &ParseError{File: r.name, Line: 1, Column: i + 1, ColumnName: h,
+				Err: fmt.Errorf("%w (also column %d)", ErrDupColumn, j+1)}
+		}
+		seen[h] = i
+		names[i] = h
+	}
+	stats := make([]*Stats, len(names))
+	for i := range stats {
+		stats[i] = &Stats{}
+	}
+	for {
+		rec, err := c.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return r.wrap(err)
+		}
+		line, _ := c.FieldPos(0)
+		for i, cell := range rec {
+			stats[i].observe(cell, int64(line))
+		}
+	}
+	cols := make([]Column, len(names))
+	fields := make([]arrow.Field, len(names))
+	r.convs = make([]converter, len(names))
+	for i, n := range names {
+		k := stats[i].kind()
+		if forced, ok := r.opts.Kinds[n]; ok {
+			k = forced
+		}
+		cols[i] = Column{Name: n, Kind: k, Stats: stats[i]}
+		fields[i] = arrow.Field{Name: n, Type: arrowTypeOf(k), Nullable: true}
+		r.convs[i] = converterOf(k)
+	}
+	s, err := NewSchema(cols, "", arrow.NewSchema(fields, nil))
+	if err != nil {
+		return err
+	}
+	r.schema = s
+	return nil
+}
+
+// arrowTypeOf is the Arrow type a CSV column of kind k is stored as.
+func arrowTypeOf(k Kind) arrow.DataType {
+	switch k {
+	case KindBool:
+		return arrow.FixedWidthTypes.Boolean
+	case KindInt:
+		return arrow.PrimitiveTypes.Int64
+	case KindFloat:
+		return arrow.PrimitiveTypes.Float64
+	default: // null, time, text, mixed: the cell text
+		return arrow.BinaryTypes.String
+	}
+}
+
+// converterOf returns the function that appends one cell to a builder of
+// the column's type; empty cells are nulls.
+func converterOf(k Kind) converter {
+	switch k {
+	case KindBool:
+		return func(b array.Builder, s string) error {
+			if blank(s) {
+				b.AppendNull()
+				return nil
+			}
+			v, ok := parseBool(s)
+			if !ok {
+				return ErrBadValue
+			}
+			b.(*array.BooleanBuilder).Append(v)
+			return nil
+		}
+	case KindInt:
+		return func(b array.Builder, s string) error {
+			if blank(s) {
+				b.AppendNull()
+				return nil
+			}
+			v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+			if err != nil {
+				return ErrBadValue
+			}
+			b.(*array.Int64Builder).Append(v)
+			return nil
+		}
+	case KindFloat:
+		return func(b array.Builder, s string) error {
+			if blank(s) {
+				b.AppendNull()
+				return nil
+			}
+			v, ok := parseFloat(strings.TrimSpace(s))
+			if !ok {
+				if bv, isBool := parseBool(s); isBool {
+					v = 0
+					if bv {
+						v = 1
+					}
+				} else {
+					return ErrBadValue
+				}
+			}
+			b.(*array.Float64Builder).Append(v)
+			return nil
+		}
+	default:
+		return func(b array.Builder, s string) error {
+			if s == "" {
+				b.AppendNull()
+				return nil
+			}
+			b.(*array.StringBuilder).Append(s)
+			return nil
+		}
+	}
+}
+
+func blank(s string) bool { return s == "" || strings.TrimSpace(s) == "" }
+
+// Schema returns the inferred schema, with Stats for every column.
+func (r *CSVReader) Schema() *arrow.Schema { return r.schema.Arrow() }
+
+// FrameSchema returns the inferred frame schema, with Stats for every column.
+func (r *CSVReader) FrameSchema() *Schema { return r.schema }
+
+// Name returns the input's name as given to NewCSVReader.
+func (r *CSVReader) Name() string { return r.name }
+
+// Next reads the next chunk of rows. It returns false at the end of the
+// input or on error; Err tells which.
+func (r *CSVReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.done || r.err != nil {
+		return false
+	}
+	r.lines = r.lines[:0]
+	n := 0
+	for n < r.opts.ChunkSize {
+		rec, err := r.cr.Read()
+		if err == io.EOF {
+			r.done = true
+			break
+		}
+		if err != nil {
+			r.err = r.wrap(err)
+			return false
+		}
+		line, _ := r.cr.FieldPos(0)
+		for i, cell := range rec {
+			if err := r.convs[i](r.bld.Field(i), cell); err != nil {
+				_, col := r.cr.FieldPos(i)
+				_ = col
+				r.err = &ParseError{File: r.name, Line: int64(line), Column: i + 1,
+					ColumnName: r.schema.Columns[i].Name, Value: cell,
+					Err: fmt.Errorf("%w: %s", err, r.schema.Columns[i].Kind)}
+				return false
+			}
+		}
+		r.lines = append(r.lines, int64(line))
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	r.rows += int64(n)
+	r.cur = r.bld.NewRecord()
+	return true
+}
+
+// Record returns the current chunk. It is valid until the next call to Next
+// or Release; Retain it to keep it longer.
+func (r *CSVReader) Record() arrow.Record { return r.cur }
+
+// Lines returns the 1-based source line of each row of the current chunk.
+// The slice is reused by Next.
+func (r *CSVReader) Lines() []int64 { return r.lines }
+
+// Rows returns the number of data rows read so far.
+func (r *CSVReader) Rows() int64 { return r.rows }
+
+// Err returns the error that stopped Next, if any.
+func (r *CSVReader) Err() error { return r.err }
+
+// Retain adds a reference to the reader.
+func (r *CSVReader) Retain() { r.refs.Add(1) }
+
+// Release drops a reference; the last one frees the current record and the
+// spool file, if any.
+func (r *CSVReader) Release() {
+	if r.refs.Add(-1) != 0 {
+		return
+	}
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.bld != nil {
+		r.bld.Release()
+		r.bld = nil
+	}
+	if r.closer != nil {
+		r.closer()
+		r.closer = nil
+	}
+}
+
+// wrap turns an encoding/csv error into a *ParseError.
+func (r *CSVReader) wrap(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		cause := pe.Err
+		if errors.Is(cause, csv.ErrFieldCount) {
+			cause = ErrFieldCount
+		}
+		return &ParseError{File: r.name, Line: int64(pe.Line), Column: pe.Column, Err: cause}
+	}
+	return fmt.Errorf("frame: reading %s: %w", r.name, err)
+}
+
+var _ array.RecordReader = (*CSVReader)(nil)

@@ -1,0 +1,76 @@
+package frame
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v15/arrow"
+)
+
+// CSVWriter writes records as CSV text with a header row. Nulls are empty
+// cells. Call Flush at the end and check its error.
+type CSVWriter struct {
+	w      *csv.Writer
+	schema *arrow.Schema
+	header bool
+	row    []string
+}
+
+// NewCSVWriter returns a writer of records with the given Arrow schema.
+func NewCSVWriter(w io.Writer, schema *arrow.Schema) *CSVWriter {
+	return &CSVWriter{w: csv.NewWriter(w), schema: schema, row: make([]string, schema.NumFields())}
+}
+
+// Write writes the rows of rec, after the header on the first call.
+func (w *CSVWriter) Write(rec arrow.Record) error {
+	if !sameFields(rec.Schema(), w.schema) {
+		return fmt.Errorf("frame: record schema %s does not match writer schema", rec.Schema())
+	}
+	if !w.header {
+		w.header = true
+		for i, f := range w.schema.Fields() {
+			w.row[i] = f.Name
+		}
+		if err := w.w.Write(w.row); err != nil {
+			return fmt.Errorf("frame: writing CSV: %w", err)
+		}
+	}
+	cols := rec.Columns()
+	for r := 0; r < int(rec.NumRows()); r++ {
+		for c, col := range cols {
+			w.row[c] = FormatValue(col, r)
+		}
+		if err := w.w.Write(w.row); err != nil {
+			return fmt.Errorf("frame: writing CSV: %w", err)
+		}
+	}
+	return nil
+}
+
+// Flush writes any buffered data and returns the first error met.
+func (w *CSVWriter) Flush() error {
+	if !w.header {
+		for i, f := range w.schema.Fields() {
+			w.row[i] = f.Name
+		}
+		w.w.Write(w.row)
+		w.header = true
+	}
+	w.w.Flush()
+	if err := w.w.Error(); err != nil {
+		return fmt.Errorf("frame: writing CSV: %w", err)
+	}
+	return nil
+}
+
+// WriteCSV writes the whole frame as CSV.
+func WriteCSV(w io.Writer, f *Frame) error {
+	cw := NewCSVWriter(w, f.Schema().Arrow())
+	for _, c := range f.Chunks() {
+		if err := cw.Write(c); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}

@@ -1,0 +1,54 @@
+package frame
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+)
+
+// FormatValue renders the i-th value of arr as CSV text: "" for null,
+// RFC 3339 with nanoseconds (UTC) for timestamps, the shortest exact
+// decimal for floats, true/false for bools.
+func FormatValue(arr arrow.Array, i int) string {
+	if arr.IsNull(i) {
+		return ""
+	}
+	switch a := arr.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.LargeString:
+		return a.Value(i)
+	case *array.Float64:
+		return FormatFloat(a.Value(i))
+	case *array.Float32:
+		return FormatFloat(float64(a.Value(i)))
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(i), 10)
+	case *array.Int32:
+		return strconv.FormatInt(int64(a.Value(i)), 10)
+	case *array.Uint64:
+		return strconv.FormatUint(a.Value(i), 10)
+	case *array.Boolean:
+		return strconv.FormatBool(a.Value(i))
+	case *array.Timestamp:
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		return a.Value(i).ToTime(unit).UTC().Format(time.RFC3339Nano)
+	case *array.Duration:
+		unit := a.DataType().(*arrow.DurationType).Unit
+		return time.Duration(int64(a.Value(i)) * int64(unit.Multiplier())).String()
+	default:
+		return a.ValueStr(i)
+	}
+}
+
+// FormatFloat renders f in the shortest form that reads back exactly,
+// without an exponent for ordinary magnitudes.
+func FormatFloat(f float64) string {
+	if a := math.Abs(f); a != 0 && (a >= 1e21 || a < 1e-7) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}

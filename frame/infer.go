@@ -1,0 +1,115 @@
+package frame
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Classify returns the kind of one CSV cell, and whether a float cell is
+// NaN or ±Inf. Surrounding spaces are ignored for numbers and bools.
+// Integers that look like years or epochs are integers: only the transform
+// stage decides that an integer column is a time column.
+func Classify(s string) (k CellKind, nan bool) {
+	if s == "" {
+		return CellEmpty, false
+	}
+	t := s
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		t = strings.TrimSpace(s)
+		if t == "" {
+			return CellEmpty, false
+		}
+	}
+	switch c := t[0]; {
+	case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.':
+		if isInt(t) {
+			if _, err := strconv.ParseInt(t, 10, 64); err == nil {
+				return CellInt, false
+			}
+			// Integers beyond int64 are still numbers.
+			return CellFloat, false
+		}
+		if f, ok := parseFloat(t); ok {
+			return CellFloat, f != f || f > maxFloat || f < -maxFloat
+		}
+	case c == 't' || c == 'T' || c == 'f' || c == 'F':
+		if strings.EqualFold(t, "true") || strings.EqualFold(t, "false") {
+			return CellBool, false
+		}
+	case c == 'n' || c == 'N' || c == 'i' || c == 'I':
+		if f, ok := parseFloat(t); ok {
+			return CellFloat, f != f || f > maxFloat || f < -maxFloat
+		}
+	}
+	if m, _ := timeLayoutsOf(s); m != 0 {
+		return CellTime, false
+	}
+	return CellText, false
+}
+
+const maxFloat = 1.7976931348623157e308
+
+func isInt(s string) bool {
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i = 1
+	}
+	if i == len(s) {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseFloat parses decimal floats, NaN and Inf, but not the hexadecimal
+// and underscore forms strconv also accepts: no CSV writer means those.
+func parseFloat(s string) (float64, bool) {
+	if strings.ContainsAny(s, "xX_pP") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		// Out-of-range values parse to ±Inf with an error: numbers still.
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return f, true
+		}
+		return 0, false
+	}
+	return f, true
+}
+
+// parseBool parses the bool cells Classify accepts.
+func parseBool(s string) (bool, bool) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.EqualFold(s, "true"):
+		return true, true
+	case strings.EqualFold(s, "false"):
+		return false, true
+	}
+	return false, false
+}
+
+// observe adds one cell to the column statistics.
+func (s *Stats) observe(cell string, line int64) {
+	k, nan := Classify(cell)
+	if k == CellTime {
+		m, fd := timeLayoutsOf(cell)
+		s.Layouts |= m
+		if fd > s.FracDigits {
+			s.FracDigits = fd
+		}
+	}
+	if nan {
+		s.NaN++
+	}
+	if k == CellEmpty {
+		s.Cells[CellEmpty]++
+		return
+	}
+	s.add(k, line, cell)
+}

@@ -1,0 +1,534 @@
+package transform
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/influxframe/influxframe/frame"
+)
+
+// Sentinel causes of schema errors.
+var (
+	ErrMixedColumn  = errors.New("column mixes numbers and text")
+	ErrTextColumn   = errors.New("undeclared text column")
+	ErrNoTimeColumn = errors.New("no time column")
+	ErrNoColumn     = errors.New("no such column")
+	ErrNoFields     = errors.New("no field columns left")
+)
+
+// RowReject is an input row that cannot become a point.
+type RowReject struct {
+	File   string
+	Line   int64 // 1-based source line, 0 when unknown
+	Reason string
+	Row    string // the row rendered as CSV, without a newline
+}
+
+// Reasons for row rejects, used as keys of Report.Rejects.
+const (
+	ReasonNoFields  = "no field values"
+	ReasonBadTime   = "bad timestamp"
+	ReasonNoTime    = "empty timestamp"
+	ReasonDuplicate = "duplicate point"
+	ReasonPrecision = "timestamp finer than the write precision"
+)
+
+// Normalizer converts the chunks of one input into normalised records.
+// It is not safe for concurrent use: one pipeline stage owns it.
+type Normalizer struct {
+	opts    Options
+	file    string
+	in      *frame.Schema
+	out     *frame.Schema
+	timeIdx int
+	timeOf  func(arr arrow.Array, i int) (int64, error)
+	tags    []tagCol
+	fields  []fieldCol
+	report  Report
+	colRep  []int // input column -> index in report.Columns
+	unit    int64
+	seen    map[[16]byte]int64 // duplicate detection: key -> first line
+	mem     memory.Allocator
+	rowBuf  bytes.Buffer
+	rowCSV  *csv.Writer
+	keyBuf  []byte
+}
+
+type tagCol struct {
+	in   int
+	name string
+}
+
+type fieldCol struct {
+	in      int
+	name    string
+	text    bool
+	present func(arr arrow.Array, i int) bool
+}
+
+// NewNormalizer decides what each column of s becomes. file names the input
+// in errors and rejects. A mixed-type column under MixedReject, a text
+// column under StringsReject, a missing time column or an unknown column in
+// the options is an error; several are joined.
+func NewNormalizer(s *frame.Schema, file string, opts Options) (*Normalizer, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	n := &Normalizer{opts: opts, file: file, in: s, mem: memory.DefaultAllocator, timeIdx: -1}
+	n.rowCSV = csv.NewWriter(&n.rowBuf)
+	n.report = Report{File: file, Measurement: opts.Measurement, Rejects: map[string]int64{}}
+	if n.report.Measurement == "" {
+		n.report.Measurement = frame.BaseName(file)
+	}
+	for _, list := range [][]string{opts.Tags, opts.StringFields, opts.Fields, opts.Exclude} {
+		for _, c := range list {
+			if s.Index(c) < 0 {
+				return nil, fmt.Errorf("transform: %s: %w %q (columns: %s)", file, ErrNoColumn, c, strings.Join(s.Names(), ", "))
+			}
+		}
+	}
+	if err := n.pickTime(); err != nil {
+		return nil, err
+	}
+	var errs []error
+	n.colRep = make([]int, len(s.Columns))
+	for i, c := range s.Columns {
+		cr := ColumnReport{Name: c.Name, Kind: c.Kind}
+		if c.Stats != nil {
+			cr.Nulls = c.Stats.Count(frame.CellEmpty)
+			cr.NaN = c.Stats.NaN
+		}
+		n.colRep[i] = len(n.report.Columns)
+		switch {
+		case i == n.timeIdx:
+			cr.Role, cr.Action = frame.RoleTime.String(), "parsed as time ("+n.report.TimeFormat+")"
+		case contains(opts.Exclude, c.Name):
+			cr.Role, cr.Action = RoleDropped, "dropped: excluded"
+		case contains(opts.Tags, c.Name):
+			cr.Role, cr.Action = frame.RoleTag.String(), "kept as text"
+			n.tags = append(n.tags, tagCol{in: i, name: c.Name})
+		case contains(opts.StringFields, c.Name):
+			cr.Role, cr.Action = frame.RoleField.String(), "kept as text (string field)"
+			n.fields = append(n.fields, n.textField(i))
+		case len(opts.Fields) > 0 && !contains(opts.Fields, c.Name):
+			cr.Role, cr.Action = RoleDropped, "dropped: not in --fields"
+		default:
+			err := n.decide(i, &cr)
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		n.report.Columns = append(n.report.Columns, cr)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(n.fields) == 0 {
+		return nil, fmt.Errorf("transform: %s: %w (columns: %s)", file, ErrNoFields, n.describeColumns())
+	}
+	n.pickPrecision()
+	switch opts.Duplicates {
+	case DuplicatesReject:
+		n.report.DuplicatesAction = "rejected"
+	case DuplicatesLast:
+		n.report.DuplicatesAction = "written; the server keeps the last value of each field"
+	case DuplicatesOffset:
+		n.report.DuplicatesAction = "shifted by one " + n.report.Precision + " each"
+	}
+	n.seen = make(map[[16]byte]int64)
+	return n, n.buildSchema()
+}
+
+// decide applies the kind-driven rules to an undeclared column.
+func (n *Normalizer) decide(i int, cr *ColumnReport) error {
+	c := n.in.Columns[i]
+	t := n.in.Arrow().Field(i).Type
+	switch c.Kind {
+	case frame.KindNull:
+		cr.Role, cr.Action = RoleDropped, "dropped: empty"
+	case frame.KindBool, frame.KindInt, frame.KindFloat:
+		if !numericType(t) {
+			cr.Role, cr.Action = RoleDropped, "dropped: unsupported type "+t.String()
+			return nil
+		}
+		cr.Role = frame.RoleField.String()
+		switch c.Kind {
+		case frame.KindBool:
+			cr.Action = "cast from bool"
+		case frame.KindInt:
+			cr.Action = "cast from int"
+		default:
+			cr.Action = "kept"
+		}
+		n.fields = append(n.fields, n.numField(i))
+	case frame.KindMixed:
+		off := offending(c.Stats)
+		cr.Offending = off
+		if n.opts.Mixed == MixedDrop {
+			cr.Role = RoleDropped
+			cr.Action = "dropped: mixed (" + mixedDetail(c.Stats) + ")"
+			return nil
+		}
+		pe := &frame.ParseError{File: n.file, Column: i + 1, ColumnName: c.Name,
+			Err: fmt.Errorf("%w (%s); use --mixed drop to drop it, or --string-fields/--tags to keep it as text", ErrMixedColumn, mixedDetail(c.Stats))}
+		if len(off) > 0 {
+			pe.Line, pe.Value = off[0].Line, off[0].Value
+		}
+		cr.Role, cr.Action = RoleDropped, "rejected: mixed"
+		return pe
+	default: // text, and timestamps other than the time column
+		switch n.opts.Strings {
+		case StringsTag:
+			cr.Role, cr.Action = frame.RoleTag.String(), "kept as text (tag, --strings tag)"
+			n.tags = append(n.tags, tagCol{in: i, name: c.Name})
+		case StringsField:
+			cr.Role, cr.Action = frame.RoleField.String(), "kept as text (string field, --strings field)"
+			n.fields = append(n.fields, n.textField(i))
+		case StringsReject:
+			cr.Role, cr.Action = RoleDropped, "rejected: text"
+			pe := &frame.ParseError{File: n.file, Column: i + 1, ColumnName: c.Name,
+				Err: fmt.Errorf("%w; declare it with --tags or --string-fields, or use --strings drop", ErrTextColumn)}
+			if c.Stats != nil {
+				if s := c.Stats.First[frame.CellText]; s.Line > 0 {
+					pe.Line, pe.Value = s.Line, s.Value
+				} else if s := c.Stats.First[frame.CellTime]; s.Line > 0 {
+					pe.Line, pe.Value = s.Line, s.Value
+				}
+			}
+			return pe
+		default:
+			cr.Role, cr.Action = RoleDropped, "dropped: text (declare with --tags or --string-fields to keep)"
+		}
+	}
+	return nil
+}
+
+// offending returns the first cells of a mixed column's minority kind.
+func offending(s *frame.Stats) []frame.Sample {
+	if s == nil {
+		return nil
+	}
+	numeric := s.Count(frame.CellBool) + s.Count(frame.CellInt) + s.Count(frame.CellFloat)
+	text := s.Count(frame.CellText) + s.Count(frame.CellTime)
+	kinds := []frame.CellKind{frame.CellText, frame.CellTime}
+	if numeric < text {
+		kinds = []frame.CellKind{frame.CellBool, frame.CellInt, frame.CellFloat}
+	}
+	var out []frame.Sample
+	for _, k := range kinds {
+		if s.Count(k) > 0 {
+			out = append(out, s.First[k])
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Line < out[b].Line })
+	return out
+}
+
+func mixedDetail(s *frame.Stats) string {
+	if s == nil {
+		return "numbers and text"
+	}
+	var parts []string
+	for _, k := range []frame.CellKind{frame.CellBool, frame.CellInt, frame.CellFloat, frame.CellTime, frame.CellText} {
+		if c := s.Count(k); c > 0 {
+			f := s.First[k]
+			parts = append(parts, fmt.Sprintf("%d %s, first %q at line %d", c, k, f.Value, f.Line))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func numericType(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.BOOL, arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64, arrow.FLOAT32, arrow.FLOAT64:
+		return true
+	}
+	return false
+}
+
+func (n *Normalizer) describeColumns() string {
+	parts := make([]string, len(n.report.Columns))
+	for i, c := range n.report.Columns {
+		parts[i] = fmt.Sprintf("%s %s: %s", c.Name, c.Kind, c.Action)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// buildSchema lays out the output: time, tags, fields.
+func (n *Normalizer) buildSchema() error {
+	cols := []frame.Column{{Name: "time", Kind: frame.KindTime, Role: frame.RoleTime}}
+	fields := []arrow.Field{{Name: "time", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}}}
+	// The time column keeps its input name unless a tag or field has it.
+	name := n.in.Columns[n.timeIdx].Name
+	clash := false
+	for _, t := range n.tags {
+		clash = clash || t.name == name
+	}
+	for _, f := range n.fields {
+		clash = clash || f.name == name
+	}
+	if !clash {
+		cols[0].Name, fields[0].Name = name, name
+	}
+	for _, t := range n.tags {
+		cols = append(cols, frame.Column{Name: t.name, Kind: frame.KindText, Role: frame.RoleTag})
+		fields = append(fields, arrow.Field{Name: t.name, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
+	for _, f := range n.fields {
+		k, typ := frame.KindFloat, arrow.DataType(arrow.PrimitiveTypes.Float64)
+		if f.text {
+			k, typ = frame.KindText, arrow.BinaryTypes.String
+		}
+		cols = append(cols, frame.Column{Name: f.name, Kind: k, Role: frame.RoleField})
+		fields = append(fields, arrow.Field{Name: f.name, Type: typ, Nullable: true})
+	}
+	s, err := frame.NewSchema(cols, n.report.Measurement, arrow.NewSchema(fields, nil))
+	if err != nil {
+		return fmt.Errorf("transform: %w", err)
+	}
+	n.out = s
+	return nil
+}
+
+// Schema returns the schema of the normalised records.
+func (n *Normalizer) Schema() *frame.Schema { return n.out }
+
+// Precision returns the write precision: the option, or the coarsest that
+// loses nothing for the time column's values.
+func (n *Normalizer) Precision() string { return n.report.Precision }
+
+// Report returns a copy of the report so far.
+func (n *Normalizer) Report() Report {
+	r := n.report
+	r.Columns = append([]ColumnReport(nil), n.report.Columns...)
+	r.Rejects = make(map[string]int64, len(n.report.Rejects))
+	for k, v := range n.report.Rejects {
+		r.Rejects[k] = v
+	}
+	return r
+}
+
+// Apply normalises one chunk. lines gives each row's source line (nil when
+// unknown). It returns the normalised record (the caller releases it) and
+// the rows that could not become points, already counted in the report.
+func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []RowReject, error) {
+	if !rec.Schema().Equal(n.in.Arrow()) && rec.NumCols() != int64(len(n.in.Columns)) {
+		return nil, nil, fmt.Errorf("transform: %s: record does not match the input schema", n.file)
+	}
+	rows := int(rec.NumRows())
+	n.report.RowsRead += int64(rows)
+	b := array.NewRecordBuilder(n.mem, n.out.Arrow())
+	defer b.Release()
+	b.Reserve(rows)
+	tsB := b.Field(0).(*array.TimestampBuilder)
+	timeArr := rec.Column(n.timeIdx)
+	var rejects []RowReject
+	reject := func(i int, reason, detail string) {
+		n.report.RowsRejected++
+		n.report.Rejects[reason]++
+		var line int64
+		if lines != nil {
+			line = lines[i]
+		}
+		msg := reason
+		if detail != "" {
+			msg += ": " + detail
+		}
+		rejects = append(rejects, RowReject{File: n.file, Line: line, Reason: msg, Row: n.rowText(rec, i)})
+	}
+	for i := 0; i < rows; i++ {
+		if timeArr.IsNull(i) {
+			reject(i, ReasonNoTime, "")
+			continue
+		}
+		ts, err := n.timeOf(timeArr, i)
+		if err != nil {
+			reject(i, ReasonBadTime, err.Error())
+			continue
+		}
+		if ts%n.unit != 0 {
+			reject(i, ReasonPrecision, "precision "+n.report.Precision)
+			continue
+		}
+		any := false
+		for _, f := range n.fields {
+			if f.present(rec.Column(f.in), i) {
+				any = true
+				break
+			}
+		}
+		if !any {
+			reject(i, ReasonNoFields, "")
+			continue
+		}
+		ts, dupOf, ok := n.dedupe(rec, i, ts, lines)
+		if !ok {
+			reject(i, ReasonDuplicate, fmt.Sprintf("same tags and time as line %d", dupOf))
+			continue
+		}
+		tsB.Append(arrow.Timestamp(ts))
+		for j, t := range n.tags {
+			sb := b.Field(1 + j).(*array.StringBuilder)
+			arr := rec.Column(t.in)
+			if arr.IsNull(i) {
+				sb.AppendNull()
+				continue
+			}
+			if v := frame.FormatValue(arr, i); v == "" {
+				sb.AppendNull()
+			} else {
+				sb.Append(v)
+			}
+		}
+		for j, f := range n.fields {
+			fb := b.Field(1 + len(n.tags) + j)
+			arr := rec.Column(f.in)
+			if f.text {
+				sb := fb.(*array.StringBuilder)
+				if arr.IsNull(i) {
+					sb.AppendNull()
+				} else {
+					sb.Append(frame.FormatValue(arr, i))
+				}
+				continue
+			}
+			v, ok := floatAt(arr, i)
+			if !ok {
+				fb.AppendNull()
+				continue
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				n.report.NaN++
+				fb.AppendNull()
+				continue
+			}
+			fb.(*array.Float64Builder).Append(v)
+		}
+		n.report.PointsBuilt++
+	}
+	return b.NewRecord(), rejects, nil
+}
+
+// dedupe applies the duplicates policy to a row's key. It returns the
+// (possibly shifted) timestamp, and ok=false with the first row's line when
+// the row must be rejected.
+func (n *Normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64) (int64, int64, bool) {
+	var line int64
+	if lines != nil {
+		line = lines[i]
+	}
+	shifted := false
+	for {
+		k := n.key(rec, i, ts)
+		first, dup := n.seen[k]
+		if !dup {
+			n.seen[k] = line
+			if shifted {
+				n.report.Duplicates++
+			}
+			return ts, 0, true
+		}
+		switch n.opts.Duplicates {
+		case DuplicatesLast:
+			n.report.Duplicates++
+			return ts, 0, true
+		case DuplicatesOffset:
+			shifted = true
+			ts += n.unit
+		default:
+			n.report.Duplicates++
+			return ts, first, false
+		}
+	}
+}
+
+// key hashes a row's tag set and timestamp with 128-bit FNV-1a.
+func (n *Normalizer) key(rec arrow.Record, i int, ts int64) [16]byte {
+	b := n.keyBuf[:0]
+	for _, t := range n.tags {
+		arr := rec.Column(t.in)
+		if !arr.IsNull(i) {
+			b = append(b, frame.FormatValue(arr, i)...)
+		}
+		b = append(b, 0)
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(ts))
+	n.keyBuf = b
+	h := fnv.New128a()
+	h.Write(b)
+	var k [16]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// rowText renders input row i as a CSV line.
+func (n *Normalizer) rowText(rec arrow.Record, i int) string {
+	n.rowBuf.Reset()
+	row := make([]string, rec.NumCols())
+	for c := range row {
+		row[c] = frame.FormatValue(rec.Column(c), i)
+	}
+	n.rowCSV.Write(row)
+	n.rowCSV.Flush()
+	return strings.TrimRight(n.rowBuf.String(), "\r\n")
+}
+
+// floatAt reads a numeric cell as float64 (bool as 1/0).
+func floatAt(arr arrow.Array, i int) (float64, bool) {
+	if arr.IsNull(i) {
+		return 0, false
+	}
+	switch a := arr.(type) {
+	case *array.Float64:
+		return a.Value(i), true
+	case *array.Float32:
+		return float64(a.Value(i)), true
+	case *array.Int64:
+		return float64(a.Value(i)), true
+	case *array.Int32:
+		return float64(a.Value(i)), true
+	case *array.Int16:
+		return float64(a.Value(i)), true
+	case *array.Int8:
+		return float64(a.Value(i)), true
+	case *array.Uint64:
+		return float64(a.Value(i)), true
+	case *array.Uint32:
+		return float64(a.Value(i)), true
+	case *array.Uint16:
+		return float64(a.Value(i)), true
+	case *array.Uint8:
+		return float64(a.Value(i)), true
+	case *array.Boolean:
+		if a.Value(i) {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+func (n *Normalizer) numField(i int) fieldCol {
+	return fieldCol{in: i, name: n.in.Columns[i].Name, present: func(arr arrow.Array, r int) bool {
+		v, ok := floatAt(arr, r)
+		return ok && !math.IsNaN(v) && !math.IsInf(v, 0)
+	}}
+}
+
+func (n *Normalizer) textField(i int) fieldCol {
+	return fieldCol{in: i, name: n.in.Columns[i].Name, text: true, present: func(arr arrow.Array, r int) bool {
+		return !arr.IsNull(r)
+	}}
+}

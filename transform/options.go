@@ -1,0 +1,181 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/influxframe/influxframe/frame"
+)
+
+// MixedPolicy says what happens to a column holding numbers and other text.
+type MixedPolicy string
+
+// The mixed-type policies.
+const (
+	MixedReject MixedPolicy = "reject" // fail before writing anything (default)
+	MixedDrop   MixedPolicy = "drop"   // drop the column, and report it
+)
+
+// StringsPolicy says what happens to an undeclared column of pure text.
+type StringsPolicy string
+
+// The text-column policies.
+const (
+	StringsDrop   StringsPolicy = "drop"   // drop the column, and report it (default)
+	StringsTag    StringsPolicy = "tag"    // write it as a tag
+	StringsField  StringsPolicy = "field"  // write it as a string field
+	StringsReject StringsPolicy = "reject" // fail
+)
+
+// DuplicatesPolicy says what happens to rows with the same measurement, tag
+// set and timestamp, which InfluxDB would store as one point.
+type DuplicatesPolicy string
+
+// The duplicate-point policies.
+const (
+	DuplicatesReject DuplicatesPolicy = "reject" // reject later rows (default)
+	DuplicatesLast   DuplicatesPolicy = "last"   // keep all; the server keeps the last values
+	DuplicatesOffset DuplicatesPolicy = "offset" // shift later rows by one precision unit
+)
+
+// Options configure a Normalizer. The zero value detects the time column,
+// writes every numeric column as a float64 field, rejects mixed-type
+// columns, drops undeclared text columns and rejects duplicate points.
+type Options struct {
+	// Measurement names the measurement (default: the input's base name).
+	Measurement string
+	// TimeColumn names the time column (default: detected).
+	TimeColumn string
+	// TimeFormat is a Go layout or one of rfc3339, unix, unix_ms, unix_us,
+	// unix_ns, year (default: detected from the values).
+	TimeFormat string
+	// Location is the zone of zone-less timestamps (default UTC).
+	Location *time.Location
+	// Tags are the columns written as tags, kept as text.
+	Tags []string
+	// StringFields are the columns written as string fields, kept as text.
+	StringFields []string
+	// Fields, if not empty, keeps only these fields.
+	Fields []string
+	// Exclude drops these columns.
+	Exclude []string
+	// Mixed is the mixed-type column policy (default MixedReject).
+	Mixed MixedPolicy
+	// Strings is the undeclared text column policy (default StringsDrop).
+	Strings StringsPolicy
+	// Duplicates is the duplicate point policy (default DuplicatesReject).
+	Duplicates DuplicatesPolicy
+	// Precision is the write precision: "ns", "us", "ms" or "s" (default:
+	// the coarsest that loses nothing, from the time column's values).
+	Precision string
+}
+
+// ErrOptions is the cause of every invalid-option error.
+var ErrOptions = fmt.Errorf("transform: invalid options")
+
+func (o *Options) validate() error {
+	if o.Mixed == "" {
+		o.Mixed = MixedReject
+	}
+	if o.Strings == "" {
+		o.Strings = StringsDrop
+	}
+	if o.Duplicates == "" {
+		o.Duplicates = DuplicatesReject
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	switch o.Mixed {
+	case MixedReject, MixedDrop:
+	default:
+		return fmt.Errorf("%w: mixed policy %q (want reject or drop)", ErrOptions, o.Mixed)
+	}
+	switch o.Strings {
+	case StringsDrop, StringsTag, StringsField, StringsReject:
+	default:
+		return fmt.Errorf("%w: strings policy %q (want drop, tag, field or reject)", ErrOptions, o.Strings)
+	}
+	switch o.Duplicates {
+	case DuplicatesReject, DuplicatesLast, DuplicatesOffset:
+	default:
+		return fmt.Errorf("%w: duplicates policy %q (want reject, last or offset)", ErrOptions, o.Duplicates)
+	}
+	switch o.Precision {
+	case "", "ns", "us", "ms", "s":
+	default:
+		return fmt.Errorf("%w: precision %q (want ns, us, ms or s)", ErrOptions, o.Precision)
+	}
+	seen := map[string]string{}
+	for _, l := range []struct {
+		what string
+		cols []string
+	}{{"--tags", o.Tags}, {"--string-fields", o.StringFields}} {
+		for _, c := range l.cols {
+			if prev, ok := seen[c]; ok {
+				return fmt.Errorf("%w: column %q is in both %s and %s", ErrOptions, c, prev, l.what)
+			}
+			seen[c] = l.what
+		}
+	}
+	if o.TimeColumn != "" {
+		if w, ok := seen[o.TimeColumn]; ok {
+			return fmt.Errorf("%w: time column %q is also in %s", ErrOptions, o.TimeColumn, w)
+		}
+	}
+	return nil
+}
+
+// CSVKinds returns the kinds a CSV reader must force so that declared tags
+// and string fields keep their text exactly as written.
+func (o *Options) CSVKinds() map[string]frame.Kind {
+	m := make(map[string]frame.Kind, len(o.Tags)+len(o.StringFields))
+	for _, c := range o.Tags {
+		m[c] = frame.KindText
+	}
+	for _, c := range o.StringFields {
+		m[c] = frame.KindText
+	}
+	return m
+}
+
+// precisionUnit returns the nanoseconds in one unit of a precision.
+func precisionUnit(p string) int64 {
+	switch p {
+	case "s":
+		return 1e9
+	case "ms":
+		return 1e6
+	case "us":
+		return 1e3
+	default:
+		return 1
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var timeNames = []string{"time", "_time", "timestamp", "datetime", "date", "ts"}
+
+// timeNameRank ranks a column name for time-column detection (lower is
+// better; len(timeNames)+1 for names that do not look like time).
+func timeNameRank(name string) int {
+	n := strings.ToLower(name)
+	for i, t := range timeNames {
+		if n == t {
+			return i
+		}
+	}
+	if strings.Contains(n, "time") || strings.Contains(n, "date") {
+		return len(timeNames)
+	}
+	return len(timeNames) + 1
+}

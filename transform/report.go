@@ -1,0 +1,103 @@
+package transform
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/influxframe/influxframe/frame"
+)
+
+// Column roles in a report, beyond frame.Role: a dropped column has none.
+const (
+	RoleDropped = "dropped"
+)
+
+// ColumnReport says what normalisation did with one input column.
+type ColumnReport struct {
+	Name   string     `json:"name"`
+	Kind   frame.Kind `json:"kind"`
+	Role   string     `json:"role"`   // time, tag, field or dropped
+	Action string     `json:"action"` // kept, cast from int, dropped: mixed ..., ...
+	Nulls  int64      `json:"nulls"`
+	NaN    int64      `json:"nan"`
+	// Offending holds, for a mixed column, the first cells of the minority
+	// kind (numbers among text, or text among numbers).
+	Offending []frame.Sample `json:"offending,omitempty"`
+}
+
+// Report is everything normalisation did: per column and in total. The
+// writer's counts (points written, rejected by the server) are not here:
+// the import summary adds them.
+type Report struct {
+	File        string         `json:"file"`
+	Measurement string         `json:"measurement"`
+	TimeColumn  string         `json:"time_column"`
+	TimeFormat  string         `json:"time_format"`
+	Precision   string         `json:"precision"`
+	Columns     []ColumnReport `json:"columns"`
+	RowsRead    int64          `json:"rows_read"`
+	PointsBuilt int64          `json:"points_built"`
+	// RowsRejected counts rows that could not become points; Rejects
+	// breaks it down by reason.
+	RowsRejected int64            `json:"rows_rejected"`
+	Rejects      map[string]int64 `json:"rejects,omitempty"`
+	Duplicates   int64            `json:"duplicates"`
+	// DuplicatesAction says what happened to the duplicates under the
+	// policy in force.
+	DuplicatesAction string `json:"duplicates_action,omitempty"`
+	NaN              int64  `json:"nan_as_null"`
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("transform: writing report: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes the report as an aligned text table and a totals block.
+func (r *Report) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (%s), precision %s\n",
+		r.File, r.Measurement, r.TimeColumn, r.TimeFormat, r.Precision)
+	fmt.Fprintln(tw, "COLUMN\tKIND\tROLE\tNULLS\tNAN\tACTION")
+	for _, c := range r.Columns {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", c.Name, c.Kind, c.Role, c.Nulls, c.NaN, c.Action)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "rows read %d, points built %d, rows rejected %d, duplicate keys %d",
+		r.RowsRead, r.PointsBuilt, r.RowsRejected, r.Duplicates)
+	if r.Duplicates > 0 && r.DuplicatesAction != "" {
+		fmt.Fprintf(w, " (%s)", r.DuplicatesAction)
+	}
+	if r.NaN > 0 {
+		fmt.Fprintf(w, ", NaN/Inf as null %d", r.NaN)
+	}
+	fmt.Fprintln(w)
+	reasons := make([]string, 0, len(r.Rejects))
+	for k := range r.Rejects {
+		reasons = append(reasons, k)
+	}
+	sort.Strings(reasons)
+	for _, k := range reasons {
+		fmt.Fprintf(w, "  rejected %d: %s\n", r.Rejects[k], k)
+	}
+	return nil
+}
+
+func describeSamples(s []frame.Sample) string {
+	parts := make([]string, len(s))
+	for i, x := range s {
+		parts[i] = fmt.Sprintf("line %d: %q", x.Line, x.Value)
+	}
+	return strings.Join(parts, ", ")
+}
