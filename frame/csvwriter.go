@@ -11,6 +11,7 @@ import (
 // CSVWriter writes records as CSV text with a header row. Nulls are empty
 // cells. Call Flush at the end and check its error.
 type CSVWriter struct {
+	out    io.Writer
 	w      *csv.Writer
 	schema *arrow.Schema
 	header bool
@@ -19,7 +20,7 @@ type CSVWriter struct {
 
 // NewCSVWriter returns a writer of records with the given Arrow schema.
 func NewCSVWriter(w io.Writer, schema *arrow.Schema) *CSVWriter {
-	return &CSVWriter{w: csv.NewWriter(w), schema: schema, row: make([]string, schema.NumFields())}
+	return &CSVWriter{out: w, w: csv.NewWriter(w), schema: schema, row: make([]string, schema.NumFields())}
 }
 
 // Write writes the rows of rec, after the header on the first call.
@@ -40,6 +41,15 @@ func (w *CSVWriter) Write(rec arrow.Record) error {
 	for r := 0; r < int(rec.NumRows()); r++ {
 		for c, col := range cols {
 			w.row[c] = FormatValue(col, r)
+		}
+		if len(w.row) == 1 && w.row[0] == "" {
+			// A lone empty cell would be a blank line, which readers
+			// skip: quote it so the row survives.
+			w.w.Flush()
+			if _, err := io.WriteString(w.out, "\"\"\n"); err != nil {
+				return fmt.Errorf("frame: writing CSV: %w", err)
+			}
+			continue
 		}
 		if err := w.w.Write(w.row); err != nil {
 			return fmt.Errorf("frame: writing CSV: %w", err)
