@@ -27,6 +27,18 @@ var (
 	ErrNoFields     = errors.New("no field columns left")
 )
 
+// SchemaError reports the columns whose policy refused them. It carries the
+// report as far as it got, so that a validation can still show it.
+type SchemaError struct {
+	Report Report
+	Errs   []error // one per refused column, often *frame.ParseError
+}
+
+func (e *SchemaError) Error() string { return errors.Join(e.Errs...).Error() }
+
+// Unwrap returns the per-column errors, for errors.Is and errors.As.
+func (e *SchemaError) Unwrap() []error { return e.Errs }
+
 // RowReject is an input row that cannot become a point.
 type RowReject struct {
 	File   string
@@ -132,7 +144,7 @@ func NewNormalizer(s *frame.Schema, file string, opts Options) (*Normalizer, err
 		n.report.Columns = append(n.report.Columns, cr)
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, &SchemaError{Report: n.Report(), Errs: errs}
 	}
 	if len(n.fields) == 0 {
 		return nil, fmt.Errorf("transform: %s: %w (columns: %s)", file, ErrNoFields, n.describeColumns())

@@ -1,0 +1,297 @@
+package transform
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/influxframe/influxframe/frame"
+)
+
+// run reads csv, normalises every chunk and returns the output rows as
+// text (time as RFC 3339, then the other columns), the rejects and the
+// report.
+func run(t *testing.T, in string, opts Options) ([]string, []RowReject, Report, error) {
+	t.Helper()
+	r, err := frame.NewCSVReader(strings.NewReader(in), "in.csv", frame.CSVOptions{Kinds: opts.CSVKinds(), ChunkSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	n, err := NewNormalizer(r.FrameSchema(), "in.csv", opts)
+	if err != nil {
+		return nil, nil, Report{}, err
+	}
+	var rows []string
+	var rejects []RowReject
+	for r.Next() {
+		out, rej, err := n.Apply(r.Record(), r.Lines())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rejects = append(rejects, rej...)
+		for i := 0; i < int(out.NumRows()); i++ {
+			cells := make([]string, out.NumCols())
+			for c := range cells {
+				cells[c] = frame.FormatValue(out.Column(c), i)
+			}
+			rows = append(rows, strings.Join(cells, "|"))
+		}
+		out.Release()
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows, rejects, n.Report(), nil
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		opts    Options
+		rows    []string
+		rejects []string // "line: reason"
+		check   func(t *testing.T, rep Report)
+	}{
+		{
+			name: "casts and roles",
+			in:   "time,host,n,x,ok\n2020-01-01T00:00:00Z,a,1,1.5,true\n2020-01-01T00:00:01Z,b,2,,false\n",
+			opts: Options{Tags: []string{"host"}},
+			rows: []string{"2020-01-01T00:00:00Z|a|1|1.5|1", "2020-01-01T00:00:01Z|b|2||0"},
+			check: func(t *testing.T, rep Report) {
+				if rep.Precision != "s" || rep.TimeColumn != "time" || rep.Measurement != "in" {
+					t.Errorf("report header %+v", rep)
+				}
+				want := map[string]string{"n": "cast from int", "x": "kept", "ok": "cast from bool", "host": "kept as text"}
+				for _, c := range rep.Columns {
+					if w, ok := want[c.Name]; ok && c.Action != w {
+						t.Errorf("%s action %q, want %q", c.Name, c.Action, w)
+					}
+				}
+			},
+		},
+		{
+			name: "declared tags keep their text",
+			in:   "ts,zip,v\n2020-01-01 00:00:00,00501,1\n",
+			opts: Options{Tags: []string{"zip"}},
+			rows: []string{"2020-01-01T00:00:00Z|00501|1"},
+		},
+		{
+			name:    "row without fields is rejected with its line",
+			in:      "time,host,v\n2020-01-01T00:00:00Z,a,1\n2020-01-01T00:00:01Z,b,\n",
+			opts:    Options{Tags: []string{"host"}},
+			rows:    []string{"2020-01-01T00:00:00Z|a|1"},
+			rejects: []string{"3: no field values"},
+		},
+		{
+			name:    "NaN is null and counted",
+			in:      "time,v,w\n2020-01-01T00:00:00Z,NaN,1\n2020-01-01T00:00:01Z,inf,\n",
+			rows:    []string{"2020-01-01T00:00:00Z||1"},
+			rejects: []string{"3: no field values"},
+			check: func(t *testing.T, rep Report) {
+				if rep.NaN != 1 {
+					t.Errorf("NaN = %d, want 1", rep.NaN)
+				}
+			},
+		},
+		{
+			name: "mixed dropped and reported",
+			in:   "time,m,v\n2020-01-01T00:00:00Z,1,1\n2020-01-01T00:00:01Z,N/A,2\n",
+			opts: Options{Mixed: MixedDrop},
+			rows: []string{"2020-01-01T00:00:00Z|1", "2020-01-01T00:00:01Z|2"},
+			check: func(t *testing.T, rep Report) {
+				c := rep.Columns[1]
+				if c.Role != RoleDropped || !strings.Contains(c.Action, `first "N/A" at line 3`) {
+					t.Errorf("mixed column report %+v", c)
+				}
+				if len(c.Offending) != 1 || c.Offending[0].Line != 3 {
+					t.Errorf("offending %+v", c.Offending)
+				}
+			},
+		},
+		{
+			name:    "duplicates rejected",
+			in:      "time,h,v\n2020-01-01T00:00:00Z,a,1\n2020-01-01T00:00:00Z,a,2\n2020-01-01T00:00:00Z,b,3\n",
+			opts:    Options{Tags: []string{"h"}},
+			rows:    []string{"2020-01-01T00:00:00Z|a|1", "2020-01-01T00:00:00Z|b|3"},
+			rejects: []string{"3: duplicate point: same tags and time as line 2"},
+		},
+		{
+			name: "duplicates offset",
+			in:   "time,v\n2020-01-01T00:00:00Z,1\n2020-01-01T00:00:00Z,2\n2020-01-01T00:00:01Z,3\n",
+			opts: Options{Duplicates: DuplicatesOffset},
+			rows: []string{"2020-01-01T00:00:00Z|1", "2020-01-01T00:00:01Z|2", "2020-01-01T00:00:02Z|3"},
+			check: func(t *testing.T, rep Report) {
+				if rep.Duplicates != 2 {
+					t.Errorf("duplicates = %d, want 2", rep.Duplicates)
+				}
+			},
+		},
+		{
+			name: "duplicates last keeps all",
+			in:   "time,v\n2020-01-01T00:00:00Z,1\n2020-01-01T00:00:00Z,2\n",
+			opts: Options{Duplicates: DuplicatesLast},
+			rows: []string{"2020-01-01T00:00:00Z|1", "2020-01-01T00:00:00Z|2"},
+		},
+		{
+			name:    "bad timestamp in a text time column",
+			in:      "when,v\n2020-01-01,1\nsoon,2\n",
+			opts:    Options{TimeColumn: "when"},
+			rows:    []string{"2020-01-01T00:00:00Z|1"},
+			rejects: []string{`3: bad timestamp: value does not fit the column's kind: "soon" is not a timestamp in a known layout`},
+		},
+		{
+			name: "epoch seconds and timezone",
+			in:   "time,v\n1577836800,1\n",
+			rows: []string{"2020-01-01T00:00:00Z|1"},
+		},
+		{
+			name: "zone-less times in a named zone",
+			in:   "time,v\n2020-01-01 01:00:00,1\n",
+			opts: Options{Location: mustZone(t, "Europe/Paris")},
+			rows: []string{"2020-01-01T00:00:00Z|1"},
+		},
+		{
+			name: "text column as tag by policy, other time column is text",
+			in:   "time,city,end,v\n2020-01-01T00:00:00Z,Paris,2020-01-02T00:00:00Z,1\n",
+			opts: Options{Strings: StringsTag},
+			rows: []string{"2020-01-01T00:00:00Z|Paris|2020-01-02T00:00:00Z|1"},
+		},
+		{
+			name:    "precision finer than asked is rejected, not truncated",
+			in:      "time,v\n2020-01-01T00:00:00Z,1\n2020-01-01T00:00:00.5Z,2\n",
+			opts:    Options{Precision: "s"},
+			rows:    []string{"2020-01-01T00:00:00Z|1"},
+			rejects: []string{"3: timestamp finer than the write precision: precision s"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, rejects, rep, err := run(t, tt.in, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(rows, "\n") != strings.Join(tt.rows, "\n") {
+				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(tt.rows, "\n"))
+			}
+			var got []string
+			for _, r := range rejects {
+				got = append(got, strconv.FormatInt(r.Line, 10)+": "+r.Reason)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.rejects, "\n") {
+				t.Errorf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.rejects, "\n"))
+			}
+			if rep.RowsRead != rep.PointsBuilt+rep.RowsRejected {
+				t.Errorf("counts do not add up: read %d, built %d, rejected %d", rep.RowsRead, rep.PointsBuilt, rep.RowsRejected)
+			}
+			if tt.check != nil {
+				tt.check(t, rep)
+			}
+		})
+	}
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Skipf("no zone data: %v", err)
+	}
+	return loc
+}
+
+func TestNormalizeErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		opts  Options
+		cause error
+		want  []string // substrings of the message
+	}{
+		{"mixed rejected by default", "time,m,v\n2020-01-01T00:00:00Z,1,1\n2020-01-01T00:00:01Z,N/A,2\n", Options{},
+			ErrMixedColumn, []string{"in.csv:3", "column 2 (m)", `"N/A"`, "--mixed drop"}},
+		{"text rejected by policy", "time,c,v\n2020-01-01T00:00:00Z,x,1\n", Options{Strings: StringsReject},
+			ErrTextColumn, []string{"in.csv:2", "column 2 (c)"}},
+		{"no time column", "a,v\nx,1\n", Options{}, ErrNoTimeColumn, []string{"--time-column", "a (text"}},
+		{"unknown column", "time,v\n2020-01-01T00:00:00Z,1\n", Options{Tags: []string{"nope"}}, ErrNoColumn, []string{`"nope"`, "columns: time, v"}},
+		{"no fields", "time,c\n2020-01-01T00:00:00Z,x\n", Options{}, ErrNoFields, []string{"c text: dropped: text"}},
+		{"bad policy", "time,v\n2020-01-01T00:00:00Z,1\n", Options{Mixed: "keep"}, ErrOptions, []string{`"keep"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, _, err := run(t, tt.in, tt.opts)
+			if !errors.Is(err, tt.cause) {
+				t.Fatalf("err = %v, want %v", err, tt.cause)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMixedErrorIsParseError(t *testing.T) {
+	_, _, _, err := run(t, "time,m,v\n2020-01-01T00:00:00Z,1,1\n2020-01-01T00:00:01Z,x,2\n", Options{})
+	var se *SchemaError
+	if !errors.As(err, &se) || len(se.Report.Columns) != 3 || se.Report.Columns[1].Action != "rejected: mixed" {
+		t.Errorf("no SchemaError with the report: %#v", err)
+	}
+	var pe *frame.ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("%T is not a *frame.ParseError", err)
+	}
+	if pe.Line != 3 || pe.Column != 2 || pe.ColumnName != "m" || pe.Value != "x" {
+		t.Errorf("position %+v", pe)
+	}
+}
+
+func TestOutputSchemaRoles(t *testing.T) {
+	r, err := frame.NewCSVReader(strings.NewReader("time,h,s,v\n2020-01-01T00:00:00Z,a,b,1\n"), "m.csv", frame.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	n, err := NewNormalizer(r.FrameSchema(), "m.csv", Options{Tags: []string{"h"}, StringFields: []string{"s"}, Measurement: "cpu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := frame.SchemaFromArrow(n.Schema().Arrow())
+	var got []string
+	for _, c := range s.Columns {
+		got = append(got, c.Name+":"+c.Role.String()+":"+c.Kind.String())
+	}
+	if want := "time:time:time h:tag:text s:field:text v:field:float"; strings.Join(got, " ") != want {
+		t.Errorf("schema %s, want %s", strings.Join(got, " "), want)
+	}
+	if s.Measurement != "cpu" {
+		t.Errorf("measurement %q", s.Measurement)
+	}
+	if n.Schema().Arrow().Field(0).Type.ID() != arrow.TIMESTAMP {
+		t.Error("time is not a timestamp")
+	}
+}
+
+func TestReportText(t *testing.T) {
+	_, _, rep, err := run(t, "time,host,m,v\n2020-01-01T00:00:00Z,a,1,1\n2020-01-01T00:00:01Z,b,N/A,\n",
+		Options{Tags: []string{"host"}, Mixed: MixedDrop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	goldenFile(t, "testdata/report.golden.txt", buf.Bytes())
+	buf.Reset()
+	if err := rep.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	goldenFile(t, "testdata/report.golden.json", buf.Bytes())
+}
