@@ -1,9 +1,7 @@
 package transform
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -44,7 +42,7 @@ type RowReject struct {
 	File   string
 	Line   int64 // 1-based source line, 0 when unknown
 	Reason string
-	Row    string // the row rendered as CSV, without a newline
+	Row    []string // the row's cells as text (nulls empty)
 }
 
 // Reasons for row rejects, used as keys of Report.Rejects.
@@ -72,8 +70,6 @@ type Normalizer struct {
 	unit    int64
 	seen    map[[16]byte]int64 // duplicate detection: key -> first line
 	mem     memory.Allocator
-	rowBuf  bytes.Buffer
-	rowCSV  *csv.Writer
 	keyBuf  []byte
 }
 
@@ -98,7 +94,6 @@ func NewNormalizer(s *frame.Schema, file string, opts Options) (*Normalizer, err
 		return nil, err
 	}
 	n := &Normalizer{opts: opts, file: file, in: s, mem: memory.DefaultAllocator, timeIdx: -1}
-	n.rowCSV = csv.NewWriter(&n.rowBuf)
 	n.report = Report{File: file, Measurement: opts.Measurement, Rejects: map[string]int64{}}
 	if n.report.Measurement == "" {
 		n.report.Measurement = frame.BaseName(file)
@@ -358,7 +353,7 @@ func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []Row
 		if detail != "" {
 			msg += ": " + detail
 		}
-		rejects = append(rejects, RowReject{File: n.file, Line: line, Reason: msg, Row: n.rowText(rec, i)})
+		rejects = append(rejects, RowReject{File: n.file, Line: line, Reason: msg, Row: rowText(rec, i)})
 	}
 	for i := 0; i < rows; i++ {
 		if timeArr.IsNull(i) {
@@ -485,16 +480,13 @@ func (n *Normalizer) key(rec arrow.Record, i int, ts int64) [16]byte {
 	return k
 }
 
-// rowText renders input row i as a CSV line.
-func (n *Normalizer) rowText(rec arrow.Record, i int) string {
-	n.rowBuf.Reset()
+// rowText returns input row i as text cells.
+func rowText(rec arrow.Record, i int) []string {
 	row := make([]string, rec.NumCols())
 	for c := range row {
 		row[c] = frame.FormatValue(rec.Column(c), i)
 	}
-	n.rowCSV.Write(row)
-	n.rowCSV.Flush()
-	return strings.TrimRight(n.rowBuf.String(), "\r\n")
+	return row
 }
 
 // floatAt reads a numeric cell as float64 (bool as 1/0).

@@ -1,0 +1,51 @@
+# influxframe: `make demo` and `make test` are all the set-up there is.
+SHELL := /usr/bin/env bash
+GO    ?= go
+# Test servers live in the user's cache, shared by every clone on the machine.
+export INFLUXFRAME_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/influxframe
+# Packages tested with the race detector (the rest run without it).
+RACE_PKGS := ./sink/... ./internal/pipeline/... ./query/...
+
+.PHONY: all build servers test test-short demo bench bench-e2e fuzz vet fmt clean
+
+all: build
+
+build:
+	$(GO) build -o bin/influxframe ./cmd/influxframe
+
+# servers builds InfluxDB 1.8.10 and 2.0.9 from source once per machine.
+servers:
+	scripts/install-influxdb.sh
+	scripts/install-influxdb2.sh
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+# test runs the whole suite, unit and integration, against real servers.
+test: servers vet
+	$(GO) test -timeout 12m -count=1 ./...
+	$(GO) test -race -timeout 12m -count=1 $(RACE_PKGS)
+
+# test-short skips nothing, but runs without the race detector.
+test-short: servers
+	$(GO) test -timeout 12m ./...
+
+demo: build servers
+	scripts/demo.sh
+
+bench: servers
+	$(GO) test -run '^$$' -bench . -benchmem ./frame/ ./transform/ ./sink/ ./query/
+	scripts/bench-e2e.sh
+
+bench-e2e: servers build
+	scripts/bench-e2e.sh
+
+fuzz:
+	for t in $$($(GO) test -list 'Fuzz.*' ./frame/ | grep ^Fuzz); do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 30s ./frame/ || exit 1; done
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin out
