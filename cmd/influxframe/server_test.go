@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/influxframe/influxframe/internal/testserver"
+)
+
+func TestConfigINIFromTheSeed(t *testing.T) {
+	s := testserver.Run(t, testserver.V2)
+	dir := t.TempDir()
+	ini := filepath.Join(dir, "config.ini")
+	// The format influxdb-client-python's from_config_file reads.
+	cfg := fmt.Sprintf("[influx2]\nurl=%s\norg=%s\ntoken=%s\nbucket=%s\ntimeout=6000\nverify_ssl=False\n\n[tags]\nsource=${env.DEMO_SOURCE}\n",
+		s.URL, s.Org, s.Token, s.Bucket)
+	if err := os.WriteFile(ini, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"import", "--config", ini}, sampleSchema...)
+	args = append(args, "--mixed", "drop", "../../testdata/taxi_sample.csv")
+	code, stdout, stderr := runCLI(t, []string{"DEMO_SOURCE=seed"}, "", args...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout+stderr, s.Token) {
+		t.Fatal("the token appears in the output")
+	}
+	if got := fieldCounts(t, s, s.Bucket, "taxi"); got["fare_amount"] != 3000 {
+		t.Errorf("fare_amount values on the server: %d, want 3000 (%v)", got["fare_amount"], got)
+	}
+}
+
+func TestWrongTokenExitsOneWithoutShowingIt(t *testing.T) {
+	s := testserver.Run(t, testserver.V2)
+	const wrong = "not-the-token-0123456789abcdef"
+	args := append([]string{"import", "--url", s.URL, "--org", s.Org, "--bucket", s.Bucket, "--token", wrong}, sampleSchema...)
+	args = append(args, "--mixed", "drop", "--max-retries", "0", "--rejects", filepath.Join(t.TempDir(), "r.lp"), "../../testdata/taxi_sample.csv")
+	code, stdout, stderr := runCLI(t, nil, "", args...)
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitFailure, stdout, stderr)
+	}
+	if strings.Contains(stdout+stderr, wrong) {
+		t.Errorf("the token appears in the output:\n%s%s", stdout, stderr)
+	}
+	if !strings.Contains(strings.ToLower(stderr), "unauthorized") && !strings.Contains(stderr, "credentials") {
+		t.Errorf("the message does not say the credentials were refused:\n%s", stderr)
+	}
+}
+
+func TestCreateBucket(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s := testserver.Run(t, kind)
+			flags, env := conn(s)
+			for i, f := range flags {
+				if f == "--bucket" {
+					flags[i+1] = "made_by_import"
+				}
+			}
+			args := append(append([]string{"import"}, flags...), sampleSchema...)
+			args = append(args, "--mixed", "drop", "--create-bucket", "../../testdata/taxi_sample.csv")
+			code, stdout, stderr := runCLI(t, env, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			if !strings.Contains(stderr, `created bucket "made_by_import"`) {
+				t.Errorf("no word of the bucket's creation:\n%s", stderr)
+			}
+			if got := fieldCounts(t, s, "made_by_import", "taxi"); got["fare_amount"] != 3000 {
+				t.Errorf("fare_amount values in the new bucket: %v", got)
+			}
+		})
+	}
+}
+
+// TestFieldTypeConflictGoesToRejects makes the server refuse some points
+// (a partial write: 400 on 1.8, 422 on 2.x) and checks that exactly those
+// are in the rejects file, the others stored, and the exit code 3.
+func TestFieldTypeConflictGoesToRejects(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s := testserver.Run(t, kind)
+			flags, env := conn(s)
+			// Field v is a string in the shard of the first week of 2020.
+			c := s.Client()
+			w := c.WriteAPIBlocking(s.Org, s.Bucket)
+			if err := w.WriteRecord(context.Background(), `conflict v="text" 1577836800000000000`); err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+			var b strings.Builder
+			b.WriteString("time,v\n")
+			week1 := time.Date(2020, 1, 1, 1, 0, 0, 0, time.UTC)
+			week4 := week1.Add(21 * 24 * time.Hour)
+			for i := 0; i < 10; i++ {
+				fmt.Fprintf(&b, "%s,%d\n", week1.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), i)
+			}
+			for i := 0; i < 10; i++ {
+				fmt.Fprintf(&b, "%s,%d\n", week4.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), i)
+			}
+			rej := filepath.Join(t.TempDir(), "conflict.rejected.lp")
+			args := append(append([]string{"import"}, flags...), "--measurement", "conflict", "--workers", "1", "--rejects", rej, "-")
+			code, stdout, stderr := runCLI(t, env, b.String(), args...)
+			if code != exitDataLoss {
+				t.Fatalf("exit %d, want %d\n%s%s", code, exitDataLoss, stdout, stderr)
+			}
+			data, err := os.ReadFile(rej)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var points, comments int
+			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+				switch {
+				case strings.HasPrefix(line, "#"):
+					comments++
+					if !strings.Contains(line, "field type conflict") {
+						t.Errorf("comment without the reason: %s", line)
+					}
+				case strings.HasPrefix(line, "conflict v="):
+					f := strings.Fields(line)
+					ns, err := strconv.ParseInt(f[len(f)-1], 10, 64)
+					if err != nil || ns < week1.UnixNano() || ns >= week1.Add(7*24*time.Hour).UnixNano() {
+						t.Errorf("rejected point not of week 1: %q", line)
+					}
+					points++
+				default:
+					t.Errorf("unexpected line in the rejects file: %q", line)
+				}
+			}
+			if points != 10 || comments == 0 {
+				t.Errorf("rejects file has %d points and %d comments, want the 10 of week 1:\n%s", points, comments, data)
+			}
+			if !strings.Contains(stderr, "written 10") {
+				t.Errorf("summary does not say 10 were written:\n%s", stderr)
+			}
+			// Flux on 1.8 reads a field with one type across shards, so
+			// count week 4 on its own.
+			got := fieldCountsIn(t, s, s.Bucket, "conflict", week4.Format(time.RFC3339), week4.Add(time.Hour).Format(time.RFC3339))
+			if got["v"] != 10 {
+				t.Errorf("values of v stored in week 4: %v, want 10", got)
+			}
+		})
+	}
+}
