@@ -27,7 +27,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "starting InfluxDB 1.8.10 on a free loopback port in $tmp"
 bin/influxserver -kind 1.8.10 -dir "$tmp/server" >"$tmp/server.env" 2>"$tmp/server.log" &
 server_pid=$!
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1800); do
 	grep -q '^INFLUX_URL=' "$tmp/server.env" 2>/dev/null && break
 	kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
 	sleep 0.1
