@@ -1,0 +1,643 @@
+package sink
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
+	"github.com/influxdata/line-protocol/v2/lineprotocol"
+
+	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/testserver"
+)
+
+func TestMain(m *testing.M) { os.Exit(testserver.Main(m)) }
+
+// base is the time of the first row of the integration tests.
+var base = time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC).UnixNano()
+
+// wCols is the schema of the integration tests: two tags, a float field
+// v and a string field note.
+var wCols = []col{
+	{name: "time", role: frame.RoleTime},
+	{name: "host", role: frame.RoleTag},
+	{name: "v", role: frame.RoleField},
+	{name: "region", role: frame.RoleTag},
+	{name: "note", role: frame.RoleField, typ: arrow.BinaryTypes.String},
+}
+
+// notes are string field values InfluxDB must store as they are.
+var notes = []any{nil, "plain", "tab\there", "line one\nline two", `quote " and back\slash`, "cr\r\nlf", "ünï 🙂", `ends with \`}
+
+// wRows makes rows [first, first+n): one point per millisecond.
+func wRows(first, n int) [][]any {
+	rows := make([][]any, n)
+	for i := range rows {
+		j := first + i
+		rows[i] = []any{base + int64(j)*1e6, fmt.Sprintf("host %d", j%5), float64(j) + 0.5, "eu,west", notes[j%len(notes)]}
+	}
+	return rows
+}
+
+// produce sends chunks of size rows, n rows in all, and closes the
+// channel; it returns the channel.
+func produce(t *testing.T, mem memory.Allocator, measurement string, n, size int) <-chan Chunk {
+	in := make(chan Chunk)
+	go func() {
+		defer close(in)
+		for first := 0; first < n; first += size {
+			m := min(size, n-first)
+			in <- Chunk{Record: makeRecord(t, mem, measurement, wCols, wRows(first, m)), Source: "gen.csv"}
+		}
+	}()
+	return in
+}
+
+// flux runs a query and returns its records' values.
+func flux(t *testing.T, client influxdb2.Client, org, q string) []any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := client.QueryAPI(org).Query(ctx, q)
+	if err != nil {
+		t.Fatalf("query %s: %v", q, err)
+	}
+	var vals []any
+	for res.Next() {
+		vals = append(vals, res.Record().Value())
+	}
+	if err := res.Err(); err != nil {
+		t.Fatalf("query %s: %v", q, err)
+	}
+	return vals
+}
+
+// count returns the number of values of a field.
+func count(t *testing.T, srv *testserver.Server, bucket, measurement, field string) int64 {
+	t.Helper()
+	client := srv.Client()
+	defer client.Close()
+	vals := flux(t, client, srv.Org, fmt.Sprintf(`from(bucket: %q)
+  |> range(start: 2020-01-01T00:00:00Z, stop: 2030-01-01T00:00:00Z)
+  |> filter(fn: (r) => r._measurement == %q and r._field == %q)
+  |> group()
+  |> count()`, bucket, measurement, field))
+	if len(vals) == 0 {
+		return 0
+	}
+	return vals[0].(int64)
+}
+
+// checkStats checks that the counts add up.
+func checkStats(t *testing.T, st Stats, rows int64) {
+	t.Helper()
+	if st.Rows != rows || st.Written+st.Rejected+st.Skipped != st.Rows {
+		t.Errorf("stats do not add up to %d rows: %+v", rows, st)
+	}
+	var reasons int64
+	for _, n := range st.Reasons {
+		reasons += n
+	}
+	if reasons != st.Rejected+st.Skipped {
+		t.Errorf("reasons count %d rows, want %d: %v", reasons, st.Rejected+st.Skipped, st.Reasons)
+	}
+}
+
+// rejectedPoints decodes the points of a rejects file.
+func rejectedPoints(t *testing.T, path string) []point {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decodeAll(t, data, lineprotocol.Nanosecond)
+}
+
+// fast are retry options for tests.
+func fast(o Options) Options {
+	o.RetryInterval = 5 * time.Millisecond
+	o.MaxRetryDelay = 50 * time.Millisecond
+	o.MaxRetryTime = 20 * time.Second
+	return o
+}
+
+func TestWriteCountsBack(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			client := srv.Client()
+			defer client.Close()
+			for _, tc := range []struct {
+				mode Mode
+				gzip bool
+				prec lineprotocol.Precision
+				n    int
+			}{
+				{ModeBatching, false, lineprotocol.Nanosecond, 20000},
+				{ModeSync, true, lineprotocol.Millisecond, 5000},
+				{ModeAsync, false, lineprotocol.Microsecond, 5000},
+			} {
+				t.Run(string(tc.mode), func(t *testing.T) {
+					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+					defer mem.AssertSize(t, 0)
+					meas := "w_" + string(tc.mode)
+					rejects := filepath.Join(t.TempDir(), "rejected.lp")
+					w, err := NewWriter(client, srv.Org, bucket, Options{
+						Mode: tc.mode, Workers: 4, BatchSize: 700, Gzip: tc.gzip, Precision: tc.prec,
+						FlushInterval: 50 * time.Millisecond, JitterInterval: 2 * time.Millisecond,
+						Rejects: NewRejects(rejects),
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := w.Run(context.Background(), produce(t, mem, meas, tc.n, 999)); err != nil {
+						t.Fatalf("Run: %v", err)
+					}
+					st := w.Stats()
+					checkStats(t, st, int64(tc.n))
+					if st.Written != int64(tc.n) || st.Retries != 0 || st.Batches < int64(tc.n/700) {
+						t.Errorf("stats %+v", st)
+					}
+					if _, err := os.Stat(rejects); !os.IsNotExist(err) {
+						t.Errorf("rejects file created with nothing rejected")
+					}
+					if got := count(t, srv, bucket, meas, "v"); got != int64(tc.n) {
+						t.Errorf("counted %d values of v, want %d", got, tc.n)
+					}
+					checkNotes(t, srv, client, bucket, meas)
+				})
+			}
+		})
+	}
+}
+
+// checkNotes checks that string values come back as they were, tabs and
+// newlines included. Through Flux, the client library's CSV reader drops a
+// carriage return before a newline; InfluxQL on 1.x shows it was stored.
+func checkNotes(t *testing.T, srv *testserver.Server, client influxdb2.Client, bucket, meas string) {
+	t.Helper()
+	for i := 1; i < len(notes); i++ {
+		ts := base + int64(i)*1e6
+		vals := flux(t, client, srv.Org, fmt.Sprintf(`from(bucket: %q)
+  |> range(start: %s, stop: %s)
+  |> filter(fn: (r) => r._measurement == %q and r._field == "note")`, bucket,
+			time.Unix(0, ts).UTC().Format(time.RFC3339Nano), time.Unix(0, ts+5e5).UTC().Format(time.RFC3339Nano), meas))
+		want := strings.ReplaceAll(notes[i].(string), "\r\n", "\n")
+		if len(vals) != 1 || vals[0] != want {
+			t.Errorf("note %d through Flux: got %q, want %q", i, vals, want)
+		}
+		if srv.Kind.Major() != 1 {
+			continue
+		}
+		q := url.Values{"db": {bucket}, "q": {fmt.Sprintf(`SELECT "note" FROM %q WHERE time = %d`, meas, ts)}}
+		resp, err := http.Get(srv.URL + "/query?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct {
+			Results []struct {
+				Series []struct {
+					Values [][]any `json:"values"`
+				} `json:"series"`
+			} `json:"results"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&res)
+		resp.Body.Close()
+		if err != nil || len(res.Results) != 1 || len(res.Results[0].Series) != 1 || len(res.Results[0].Series[0].Values) != 1 {
+			t.Fatalf("InfluxQL answer %+v, %v", res, err)
+		}
+		if got := res.Results[0].Series[0].Values[0][1]; got != notes[i] {
+			t.Errorf("note %d through InfluxQL: got %q, want %q", i, got, notes[i])
+		}
+	}
+}
+
+func TestWriteFieldTypeConflict(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			client := srv.Client()
+			defer client.Close()
+			ctx := context.Background()
+			// "note" becomes a float field: every row with a note conflicts.
+			if err := client.WriteAPIBlocking(srv.Org, bucket).WriteRecord(ctx, fmt.Sprintf("conflict note=1 %d", base)); err != nil {
+				t.Fatal(err)
+			}
+			const n = 3000
+			var want int64 // rows with a note
+			for _, r := range wRows(0, n) {
+				if r[4] != nil {
+					want++
+				}
+			}
+			rejects := filepath.Join(t.TempDir(), "rejected.lp")
+			w, err := NewWriter(client, srv.Org, bucket, fast(Options{Workers: 3, BatchSize: 500, Rejects: NewRejects(rejects)}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = w.Run(ctx, produce(t, nil, "conflict", n, 700))
+			if !errors.Is(err, ErrRejected) {
+				t.Fatalf("Run: %v, want ErrRejected", err)
+			}
+			st := w.Stats()
+			checkStats(t, st, n)
+			t.Logf("stats: %d requests, %d splits", st.Requests, st.Splits)
+			if st.Rejected != want || st.Written != n-want || st.Splits == 0 {
+				t.Errorf("stats %+v, want %d rejected", st, want)
+			}
+			if got := count(t, srv, bucket, "conflict", "v"); got != n-want {
+				t.Errorf("counted %d values of v, want %d", got, n-want)
+			}
+			data, _ := os.ReadFile(rejects)
+			pts := rejectedPoints(t, rejects)
+			if int64(len(pts)) != want {
+				t.Fatalf("%d points in the rejects file, want %d", len(pts), want)
+			}
+			for _, p := range pts {
+				if len(p.Fields) != 2 || p.Fields[1].Key != "note" {
+					t.Fatalf("rejected a point without a note: %v", p)
+				}
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if strings.HasPrefix(line, "# ") && !strings.Contains(line, "field type conflict") {
+					t.Errorf("reason %q", line)
+				}
+			}
+		})
+	}
+}
+
+// proxy is a fault-injecting HTTP proxy in front of a real server: fault
+// decides, for the n-th write request (from 1), whether to answer itself.
+type proxy struct {
+	*httptest.Server
+	writes atomic.Int64
+}
+
+func newProxy(t *testing.T, target string, fault func(n int64, w http.ResponseWriter, r *http.Request) bool) *proxy {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	p := &proxy{}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/write") {
+			n := p.writes.Add(1)
+			if fault(n, w, r) {
+				return
+			}
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+// unavailable answers 503, with a Retry-After when after is not empty.
+func unavailable(after string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if after != "" {
+			w.Header().Set("Retry-After", after)
+		}
+		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+	}
+}
+
+// hangUp closes the connection without an answer.
+func hangUp(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+func proxyClient(p *proxy, srv *testserver.Server) influxdb2.Client {
+	return influxdb2.NewClientWithOptions(p.URL, srv.Token, influxdb2.DefaultOptions().SetHTTPRequestTimeout(30))
+}
+
+func TestWriteRetries(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			tests := []struct {
+				name    string
+				fault   func(n int64, w http.ResponseWriter, r *http.Request) bool
+				retries int64
+				minTime time.Duration
+			}{
+				{"503 with Retry-After", func(n int64, w http.ResponseWriter, r *http.Request) bool {
+					if n <= 2 {
+						unavailable("1")(w, r)
+						return true
+					}
+					return false
+				}, 2, time.Second},
+				{"429 and 500", func(n int64, w http.ResponseWriter, r *http.Request) bool {
+					switch n {
+					case 1:
+						io.Copy(io.Discard, r.Body)
+						http.Error(w, "slow down", http.StatusTooManyRequests)
+						return true
+					case 2:
+						io.Copy(io.Discard, r.Body)
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(http.StatusInternalServerError)
+						io.WriteString(w, `{"code":"internal error","message":"timeout"}`)
+						return true
+					}
+					return false
+				}, 2, 0},
+				{"connection dropped", func(n int64, w http.ResponseWriter, r *http.Request) bool {
+					if n%3 == 1 { // every third request, from the first
+						hangUp(w, r)
+						return true
+					}
+					return false
+				}, -1, 0},
+			}
+			for i, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					p := newProxy(t, srv.URL, tc.fault)
+					client := proxyClient(p, srv)
+					defer client.Close()
+					meas := fmt.Sprintf("retry%d", i)
+					const n = 2000
+					w, err := NewWriter(client, srv.Org, bucket, fast(Options{Workers: 2, BatchSize: 400, Rejects: NewRejects(filepath.Join(t.TempDir(), "r.lp"))}))
+					if err != nil {
+						t.Fatal(err)
+					}
+					start := time.Now()
+					if err := w.Run(context.Background(), produce(t, nil, meas, n, 500)); err != nil {
+						t.Fatalf("Run: %v", err)
+					}
+					st := w.Stats()
+					checkStats(t, st, n)
+					if st.Written != n || (tc.retries >= 0 && st.Retries != tc.retries) || st.Retries == 0 {
+						t.Errorf("stats %+v", st)
+					}
+					if d := time.Since(start); d < tc.minTime {
+						t.Errorf("done in %s: Retry-After not honoured", d)
+					}
+					if got := count(t, srv, bucket, meas, "v"); got != n {
+						t.Errorf("counted %d, want %d", got, n)
+					}
+				})
+			}
+		})
+	}
+}
+
+// importFile posts a rejects file as it is, with the default precision.
+func importFile(t *testing.T, srv *testserver.Server, bucket, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := srv.Client()
+	defer client.Close()
+	if err := client.WriteAPIBlocking(srv.Org, bucket).WriteRecord(context.Background(), string(data)); err != nil {
+		t.Fatalf("importing the rejects file: %v", err)
+	}
+}
+
+func TestWriteServerGone(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			for i, after := range []int64{0, 3} { // down from the start; down after 3 requests
+				t.Run(fmt.Sprintf("down after %d", after), func(t *testing.T) {
+					p := newProxy(t, srv.URL, func(n int64, w http.ResponseWriter, r *http.Request) bool {
+						if n <= after {
+							return false
+						}
+						if n%2 == 0 {
+							hangUp(w, r)
+						} else {
+							unavailable("")(w, r)
+						}
+						return true
+					})
+					client := proxyClient(p, srv)
+					defer client.Close()
+					meas := fmt.Sprintf("gone%d", i)
+					const n = 5000
+					path := filepath.Join(t.TempDir(), "r.lp")
+					w, err := NewWriter(client, srv.Org, bucket, fast(Options{
+						Workers: 2, BatchSize: 300, MaxRetries: 2, Mode: ModeSync, Rejects: NewRejects(path),
+					}))
+					if err != nil {
+						t.Fatal(err)
+					}
+					// An unbuffered channel and many chunks: the producer must
+					// never block for good once the write has stopped.
+					err = w.Run(context.Background(), produce(t, nil, meas, n, 300))
+					if err == nil || errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "gave up after 2 retries") {
+						t.Fatalf("Run: %v, want a fatal error", err)
+					}
+					st := w.Stats()
+					checkStats(t, st, n)
+					if st.Skipped != 0 || st.Written != after*300 {
+						t.Errorf("stats %+v, want %d written", st, after*300)
+					}
+					if got := int64(len(rejectedPoints(t, path))); got != st.Rejected {
+						t.Errorf("%d points in the rejects file, %d rejected", got, st.Rejected)
+					}
+					if got := count(t, srv, bucket, meas, "v"); got != st.Written {
+						t.Errorf("counted %d, %d written", got, st.Written)
+					}
+					// Importing the rejects file completes the job.
+					importFile(t, srv, bucket, path)
+					if got := count(t, srv, bucket, meas, "v"); got != n {
+						t.Errorf("after importing the rejects: counted %d, want %d", got, n)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestWriteFatal(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			type setup struct {
+				name   string
+				token  string
+				bucket string
+				status int
+			}
+			cases := []setup{{"missing bucket", srv.Token, "missing_" + fmt.Sprint(time.Now().UnixNano()), 404}}
+			if kind.Major() == 2 {
+				cases = append(cases, setup{"bad token", "not-the-token-0123456789", srv.Bucket, 401})
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					client := influxdb2.NewClient(srv.URL, tc.token)
+					defer client.Close()
+					const n = 1000
+					var rej bytes.Buffer
+					w, err := NewWriter(client, srv.Org, tc.bucket, fast(Options{Workers: 2, BatchSize: 100, Rejects: NewRejectsWriter(&rej)}))
+					if err != nil {
+						t.Fatal(err)
+					}
+					err = w.Run(context.Background(), produce(t, nil, "fatal", n, 100))
+					if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d", tc.status)) {
+						t.Fatalf("Run: %v, want HTTP %d", err, tc.status)
+					}
+					if tc.token != "" && (strings.Contains(err.Error(), tc.token) || strings.Contains(rej.String(), tc.token)) {
+						t.Errorf("token in the error or the rejects: %v", err)
+					}
+					st := w.Stats()
+					checkStats(t, st, n)
+					if st.Written != 0 || st.Rejected != n || st.Retries != 0 || st.Requests > 4 {
+						t.Errorf("stats %+v", st)
+					}
+					if got := len(decodeAll(t, rej.Bytes(), lineprotocol.Nanosecond)); got != n {
+						t.Errorf("%d points in the rejects, want %d", got, n)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestWriteCancelled needs no server: the write stops before any request.
+func TestWriteCancelled(t *testing.T) {
+	client := influxdb2.NewClient("http://127.0.0.1:1", "secret-token-xyz")
+	defer client.Close()
+	var rej bytes.Buffer
+	w, err := NewWriter(client, "org", "bucket", Options{Workers: 3, Rejects: NewRejectsWriter(&rej)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rows := wRows(0, 50)
+	rows[7][2], rows[7][4] = nil, nil // not a point
+	rows[9][2] = math.NaN()           // still a point: it has a note
+	in := make(chan Chunk)
+	go func() {
+		defer close(in)
+		for range 10 {
+			in <- Chunk{Record: makeRecord(t, mem, "m", wCols, rows), Source: "x.csv", Lines: []int64{2, 3, 4, 5, 6, 7, 8, 9}}
+		}
+	}()
+	err = w.Run(ctx, in)
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Run: %v, want context.Canceled", err)
+	}
+	st := w.Stats()
+	checkStats(t, st, 500)
+	if st.Requests != 0 || st.Skipped != 10 || st.Rejected != 490 || st.NonFinite != 10 || st.Reasons["not written: write stopped: context canceled"] != 490 && st.Reasons["not written: context canceled"] != 490 {
+		t.Errorf("stats %+v", st)
+	}
+	if got := strings.Count(rej.String(), "# x.csv:9: no field value: "); got != 10 {
+		t.Errorf("%d rows reported, want 10:\n%s", got, rej.String())
+	}
+	if err := w.Run(ctx, in); err == nil {
+		t.Error("second Run: no error")
+	}
+}
+
+// TestWriteConcurrentStats reads Stats while Run runs, for the race
+// detector.
+func TestWriteConcurrentStats(t *testing.T) {
+	srv := testserver.Shared(t, testserver.V1)
+	bucket := srv.NewBucket(t)
+	client := srv.Client()
+	defer client.Close()
+	w, err := NewWriter(client, srv.Org, bucket, Options{Workers: 2, BatchSize: 100, Mode: ModeAsync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				_ = w.Stats()
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	err = w.Run(context.Background(), produce(t, nil, "stats", 3000, 250))
+	close(done)
+	wg.Wait()
+	if err != nil || w.Stats().Written != 3000 {
+		t.Fatalf("Run: %v, stats %+v", err, w.Stats())
+	}
+}
+
+// BenchmarkWrite writes to a real 1.8 server on the same machine: encoding,
+// HTTP and the server's own work. The same points are written again at
+// each iteration.
+func BenchmarkWrite(b *testing.B) {
+	srv := testserver.Shared(b, testserver.V1)
+	bucket := srv.NewBucket(b)
+	client := srv.Client()
+	defer client.Close()
+	const n, size = 50000, 10000
+	var recs []arrow.Record
+	for first := 0; first < n; first += size {
+		recs = append(recs, makeRecord(b, nil, "bench", wCols, wRows(first, size)))
+	}
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	var bytes int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		w, err := NewWriter(client, srv.Org, bucket, Options{Workers: 2, BatchSize: 5000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := make(chan Chunk, len(recs))
+		for _, r := range recs {
+			r.Retain() // Run releases it
+			in <- Chunk{Record: r}
+		}
+		close(in)
+		if err := w.Run(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+		bytes = w.Stats().Bytes
+	}
+	b.SetBytes(bytes)
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
