@@ -74,8 +74,9 @@ type Normalizer struct {
 }
 
 type tagCol struct {
-	in   int
-	name string
+	in    int // input column, or -1 for a default tag
+	name  string
+	value string // a default tag's value
 }
 
 type fieldCol struct {
@@ -140,6 +141,14 @@ func NewNormalizer(s *frame.Schema, file string, opts Options) (*Normalizer, err
 	}
 	if len(errs) > 0 {
 		return nil, &SchemaError{Report: n.Report(), Errs: errs}
+	}
+	for _, k := range sortedKeys(opts.DefaultTags) {
+		if s.Index(k) >= 0 || opts.DefaultTags[k] == "" {
+			continue
+		}
+		n.tags = append(n.tags, tagCol{in: -1, name: k, value: opts.DefaultTags[k]})
+		n.report.Columns = append(n.report.Columns, ColumnReport{Name: k, Kind: frame.KindText,
+			Role: frame.RoleTag.String(), Action: fmt.Sprintf("default tag %q", opts.DefaultTags[k])})
 	}
 	if len(n.fields) == 0 {
 		return nil, fmt.Errorf("transform: %s: %w (columns: %s)", file, ErrNoFields, n.describeColumns())
@@ -388,6 +397,10 @@ func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []Row
 		tsB.Append(arrow.Timestamp(ts))
 		for j, t := range n.tags {
 			sb := b.Field(1 + j).(*array.StringBuilder)
+			if t.in < 0 {
+				sb.Append(t.value)
+				continue
+			}
 			arr := rec.Column(t.in)
 			if arr.IsNull(i) {
 				sb.AppendNull()
@@ -465,6 +478,9 @@ func (n *Normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64) (i
 func (n *Normalizer) key(rec arrow.Record, i int, ts int64) [16]byte {
 	b := n.keyBuf[:0]
 	for _, t := range n.tags {
+		if t.in < 0 {
+			continue // the same on every row
+		}
 		arr := rec.Column(t.in)
 		if !arr.IsNull(i) {
 			b = append(b, frame.FormatValue(arr, i)...)
@@ -535,4 +551,13 @@ func (n *Normalizer) textField(i int) fieldCol {
 	return fieldCol{in: i, name: n.in.Columns[i].Name, text: true, present: func(arr arrow.Array, r int) bool {
 		return !arr.IsNull(r)
 	}}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

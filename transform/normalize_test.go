@@ -164,6 +164,12 @@ func TestNormalize(t *testing.T) {
 			rows: []string{"2020-01-01T00:00:00Z|Paris|2020-01-02T00:00:00Z|1"},
 		},
 		{
+			name: "default tags are added unless a column has the name",
+			in:   "time,host,v\n2020-01-01T00:00:00Z,a,1\n",
+			opts: Options{Tags: []string{"host"}, DefaultTags: map[string]string{"host": "x", "dc": "eu", "empty": ""}},
+			rows: []string{"2020-01-01T00:00:00Z|a|eu|1"},
+		},
+		{
 			name:    "precision finer than asked is rejected, not truncated",
 			in:      "time,v\n2020-01-01T00:00:00Z,1\n2020-01-01T00:00:00.5Z,2\n",
 			opts:    Options{Precision: "s"},

@@ -66,6 +66,10 @@ type Options struct {
 	Strings StringsPolicy
 	// Duplicates is the duplicate point policy (default DuplicatesReject).
 	Duplicates DuplicatesPolicy
+	// DefaultTags are added to every point, like the default tags of
+	// influxdb-client-python's config ([tags]); a column of the same name
+	// takes precedence.
+	DefaultTags map[string]string
 	// Precision is the write precision: "ns", "us", "ms" or "s" (default:
 	// the coarsest that loses nothing, from the time column's values).
 	Precision string

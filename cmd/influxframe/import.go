@@ -120,6 +120,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	if srv.Kind == influx.V2 && settings.Org == "" {
 		return usagef("import: InfluxDB 2.x needs an organization: give --org, INFLUXDB_V2_ORG or org in the config file")
 	}
+	popts.Transform.DefaultTags = settings.DefaultTags
 	if o.createBucket {
 		created, err := influx.EnsureBucket(ctx, client, srv, settings.Org, settings.Bucket)
 		if err != nil {

@@ -25,10 +25,20 @@ func runCLI(t *testing.T, env []string, stdin string, args ...string) (code int,
 	return code, out.String(), errb.String()
 }
 
-// conn returns the connection flags and environment for a test server. The
-// token travels in the environment, as a careful user would pass it.
-func conn(s *testserver.Server) (flags []string, env []string) {
-	flags = []string{"--url", s.URL, "--bucket", s.Bucket}
+func TestMain(m *testing.M) { os.Exit(testserver.Main(m)) }
+
+// server returns the package's shared server of a kind and a new bucket
+// (a database on 1.x) for one test.
+func server(t *testing.T, kind testserver.Kind) (*testserver.Server, string) {
+	s := testserver.Shared(t, kind)
+	return s, s.NewBucket(t)
+}
+
+// conn returns the connection flags and environment for a test server's
+// bucket. The token travels in the environment, as a careful user would
+// pass it.
+func conn(s *testserver.Server, bucket string) (flags []string, env []string) {
+	flags = []string{"--url", s.URL, "--bucket", bucket}
 	if s.Org != "" {
 		flags = append(flags, "--org", s.Org)
 	}
@@ -92,8 +102,8 @@ var sampleSchema = []string{"--tags", "dispatching_base_num,store_and_fwd_flag",
 func TestImportCountsBackEveryField(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			s := testserver.Run(t, kind)
-			flags, env := conn(s)
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
 			dir := t.TempDir()
 			args := append(append([]string{"import"}, flags...), sampleSchema...)
 			args = append(args, "--mixed", "drop", "--workers", "3", "--batch-size", "700",
@@ -126,7 +136,7 @@ func TestImportCountsBackEveryField(t *testing.T) {
 					}
 				}
 			}
-			got := fieldCounts(t, s, s.Bucket, "taxi")
+			got := fieldCounts(t, s, bucket, "taxi")
 			if len(got) != len(want) {
 				t.Errorf("fields on the server %v, want %v", got, want)
 			}
@@ -142,8 +152,8 @@ func TestImportCountsBackEveryField(t *testing.T) {
 func TestImportMixedColumnRejectedByDefault(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			s := testserver.Run(t, kind)
-			flags, env := conn(s)
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
 			args := append(append([]string{"import"}, flags...), sampleSchema...)
 			args = append(args, "--rejects", filepath.Join(t.TempDir(), "rej.lp"), "../../testdata/taxi_sample.csv")
 			code, stdout, stderr := runCLI(t, env, "", args...)
@@ -155,7 +165,7 @@ func TestImportMixedColumnRejectedByDefault(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", want, stderr)
 				}
 			}
-			if got := fieldCounts(t, s, s.Bucket, "taxi"); len(got) != 0 {
+			if got := fieldCounts(t, s, bucket, "taxi"); len(got) != 0 {
 				t.Errorf("something was written: %v", got)
 			}
 		})
@@ -165,8 +175,8 @@ func TestImportMixedColumnRejectedByDefault(t *testing.T) {
 func TestQueryExportComparesValues(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			s := testserver.Run(t, kind)
-			flags, env := conn(s)
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
 			args := append(append([]string{"import"}, flags...), sampleSchema...)
 			args = append(args, "--mixed", "drop", "../../testdata/taxi_sample.csv")
 			if code, _, stderr := runCLI(t, env, "", args...); code != 0 {
@@ -175,7 +185,7 @@ func TestQueryExportComparesValues(t *testing.T) {
 			flux := fmt.Sprintf(`from(bucket: %q)
   |> range(start: 2019-01-01T00:00:00Z, stop: 2019-01-03T00:00:00Z)
   |> filter(fn: (r) => r._measurement == "taxi")
-  |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`, s.Bucket)
+  |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`, bucket)
 			qargs := append(append([]string{"query"}, flags...), "--out", "-", flux)
 			code, stdout, stderr := runCLI(t, env, "", qargs...)
 			if code != 0 {

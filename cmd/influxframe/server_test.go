@@ -14,12 +14,12 @@ import (
 )
 
 func TestConfigINIFromTheSeed(t *testing.T) {
-	s := testserver.Run(t, testserver.V2)
+	s, bucket := server(t, testserver.V2)
 	dir := t.TempDir()
 	ini := filepath.Join(dir, "config.ini")
 	// The format influxdb-client-python's from_config_file reads.
 	cfg := fmt.Sprintf("[influx2]\nurl=%s\norg=%s\ntoken=%s\nbucket=%s\ntimeout=6000\nverify_ssl=False\n\n[tags]\nsource=${env.DEMO_SOURCE}\n",
-		s.URL, s.Org, s.Token, s.Bucket)
+		s.URL, s.Org, s.Token, bucket)
 	if err := os.WriteFile(ini, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -32,15 +32,32 @@ func TestConfigINIFromTheSeed(t *testing.T) {
 	if strings.Contains(stdout+stderr, s.Token) {
 		t.Fatal("the token appears in the output")
 	}
-	if got := fieldCounts(t, s, s.Bucket, "taxi"); got["fare_amount"] != 3000 {
+	if got := fieldCounts(t, s, bucket, "taxi"); got["fare_amount"] != 3000 {
 		t.Errorf("fare_amount values on the server: %d, want 3000 (%v)", got["fare_amount"], got)
+	}
+	// The [tags] section's default tag is on every point.
+	c := s.Client()
+	defer c.Close()
+	res, err := c.QueryAPI(s.Org).Query(context.Background(), fmt.Sprintf(`from(bucket: %q)
+  |> range(start: 2019-01-01T00:00:00Z, stop: 2019-01-03T00:00:00Z)
+  |> filter(fn: (r) => r._measurement == "taxi" and r._field == "fare_amount" and r.source == "seed")
+  |> group() |> count()`, bucket))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for res.Next() {
+		n += res.Record().Value().(int64)
+	}
+	if res.Err() != nil || n != 3000 {
+		t.Errorf("points with the default tag source=seed: %d, want 3000 (%v)", n, res.Err())
 	}
 }
 
 func TestWrongTokenExitsOneWithoutShowingIt(t *testing.T) {
-	s := testserver.Run(t, testserver.V2)
+	s, bucket := server(t, testserver.V2)
 	const wrong = "not-the-token-0123456789abcdef"
-	args := append([]string{"import", "--url", s.URL, "--org", s.Org, "--bucket", s.Bucket, "--token", wrong}, sampleSchema...)
+	args := append([]string{"import", "--url", s.URL, "--org", s.Org, "--bucket", bucket, "--token", wrong}, sampleSchema...)
 	args = append(args, "--mixed", "drop", "--max-retries", "0", "--rejects", filepath.Join(t.TempDir(), "r.lp"), "../../testdata/taxi_sample.csv")
 	code, stdout, stderr := runCLI(t, nil, "", args...)
 	if code != exitFailure {
@@ -57,8 +74,8 @@ func TestWrongTokenExitsOneWithoutShowingIt(t *testing.T) {
 func TestCreateBucket(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			s := testserver.Run(t, kind)
-			flags, env := conn(s)
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
 			for i, f := range flags {
 				if f == "--bucket" {
 					flags[i+1] = "made_by_import"
@@ -86,11 +103,11 @@ func TestCreateBucket(t *testing.T) {
 func TestFieldTypeConflictGoesToRejects(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			s := testserver.Run(t, kind)
-			flags, env := conn(s)
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
 			// Field v is a string in the shard of the first week of 2020.
 			c := s.Client()
-			w := c.WriteAPIBlocking(s.Org, s.Bucket)
+			w := c.WriteAPIBlocking(s.Org, bucket)
 			if err := w.WriteRecord(context.Background(), `conflict v="text" 1577836800000000000`); err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +159,7 @@ func TestFieldTypeConflictGoesToRejects(t *testing.T) {
 			}
 			// Flux on 1.8 reads a field with one type across shards, so
 			// count week 4 on its own.
-			got := fieldCountsIn(t, s, s.Bucket, "conflict", week4.Format(time.RFC3339), week4.Add(time.Hour).Format(time.RFC3339))
+			got := fieldCountsIn(t, s, bucket, "conflict", week4.Format(time.RFC3339), week4.Add(time.Hour).Format(time.RFC3339))
 			if got["v"] != 10 {
 				t.Errorf("values of v stored in week 4: %v, want 10", got)
 			}
