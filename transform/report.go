@@ -64,6 +64,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // WriteText writes the report as an aligned text table and a totals block.
 func (r *Report) WriteText(w io.Writer) error {
+	if err := r.WriteColumns(w); err != nil {
+		return err
+	}
+	return r.writeTotals(w)
+}
+
+// WriteColumns writes the part of the report decided before any row is
+// converted: the input, the time column and what each column becomes.
+func (r *Report) WriteColumns(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (%s), precision %s\n",
 		r.File, r.Measurement, r.TimeColumn, r.TimeFormat, r.Precision)
@@ -71,9 +80,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, c := range r.Columns {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", c.Name, c.Kind, c.Role, c.Nulls, c.NaN, c.Action)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	return tw.Flush()
+}
+
+func (r *Report) writeTotals(w io.Writer) error {
 	fmt.Fprintf(w, "rows read %d, points built %d, rows rejected %d, duplicate keys %d",
 		r.RowsRead, r.PointsBuilt, r.RowsRejected, r.Duplicates)
 	if r.Duplicates > 0 && r.DuplicatesAction != "" {

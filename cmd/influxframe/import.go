@@ -97,7 +97,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 		},
 		RejectsPath: o.rejects,
 		OnSchema: func(rep transform.Report) {
-			rep.WriteText(s.err)
+			rep.WriteColumns(s.err)
 		},
 	}
 	if o.maxRetries == 0 {
@@ -149,6 +149,10 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 // printSummary writes the per-input counts, which always add up.
 func printSummary(w io.Writer, res []pipeline.FileResult) {
 	for _, r := range res {
+		if r.Report.Duplicates > 0 || r.Report.NaN > 0 {
+			fmt.Fprintf(w, "%s: %d duplicate keys (%s), %d NaN/Inf values as null\n",
+				r.File, r.Report.Duplicates, r.Report.DuplicatesAction, r.Report.NaN)
+		}
 		fmt.Fprintf(w, "%s: rows read %d = written %d + rejected before writing %d + refused or not sent %d + skipped %d\n",
 			r.File, r.Report.RowsRead, r.Written(), r.RowsRejected, r.PointsRejected, r.Skipped)
 		if r.Write.Requests > 0 {
