@@ -35,6 +35,11 @@ type Chunk struct {
 	// keeps it until it releases the record: pass a copy of a slice the
 	// producer reuses, such as frame.CSVReader.Lines.
 	Lines []int64
+	// LP holds points already encoded as line protocol, at the writer's
+	// precision, one per line, each line ending in a newline. It is used
+	// when Record is nil (replaying a rejects file, importing .lp files);
+	// each line counts as one row. Run keeps the slice: do not reuse it.
+	LP []byte
 }
 
 // Stats are a Writer's counts. Every row of every chunk ends in exactly one
@@ -418,6 +423,7 @@ func (k *worker) chunk(c Chunk) {
 	w := k.w
 	rec := c.Record
 	if rec == nil {
+		k.lines(c.LP)
 		return
 	}
 	defer rec.Release()
@@ -444,6 +450,33 @@ func (k *worker) chunk(c Chunk) {
 		}
 	}
 	w.nonFinite.Add(k.enc.NonFinite() - nf)
+}
+
+// lines adds pre-encoded lines to batches, flushing each full one.
+func (k *worker) lines(lp []byte) {
+	size := k.w.opts.BatchSize
+	for len(lp) > 0 {
+		i := bytes.IndexByte(lp, '\n')
+		line := lp
+		if i >= 0 {
+			line, lp = lp[:i], lp[i+1:]
+		} else {
+			lp = nil
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		k.w.rows.Add(1)
+		b := k.cur
+		if len(b.ends) == 0 {
+			b.first = time.Now()
+		}
+		b.buf = append(append(b.buf, line...), '\n')
+		b.ends = append(b.ends, len(b.buf))
+		if len(b.ends) >= size {
+			k.flush()
+		}
+	}
 }
 
 // skip reports a row that could not be a point.

@@ -159,6 +159,9 @@ func printSummary(w io.Writer, res []pipeline.FileResult) {
 			fmt.Fprintf(w, "  %d requests, %d retries, %d splits, %.1f MB of line protocol\n",
 				r.Write.Requests, r.Write.Retries, r.Write.Splits, float64(r.Write.Bytes)/1e6)
 		}
+		if r.Comments > 0 {
+			fmt.Fprintf(w, "  %d comment lines skipped (in a rejects file: reasons, and CSV rows that never became points)\n", r.Comments)
+		}
 		for _, sm := range r.Samples {
 			fmt.Fprintf(w, "  %s:%d: %s\n", sm.File, sm.Line, sm.Reason)
 		}

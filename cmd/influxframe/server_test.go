@@ -166,3 +166,40 @@ func TestFieldTypeConflictGoesToRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestStoppedImportReplaysFromRejects stops an import at once (its bucket
+// does not exist: a fatal 404), then imports the rejects file into a real
+// bucket, which completes the job.
+func TestStoppedImportReplaysFromRejects(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
+			bad := append([]string(nil), flags...)
+			for i, f := range bad {
+				if f == "--bucket" {
+					bad[i+1] = "no_such_bucket"
+				}
+			}
+			rej := filepath.Join(t.TempDir(), "taxi.rejected.lp")
+			args := append(append([]string{"import"}, bad...), sampleSchema...)
+			args = append(args, "--mixed", "drop", "--batch-size", "500", "--rejects", rej, "../../testdata/taxi_sample.csv")
+			code, stdout, stderr := runCLI(t, env, "", args...)
+			if code != exitFailure {
+				t.Fatalf("exit %d, want %d\n%s%s", code, exitFailure, stdout, stderr)
+			}
+			if !strings.Contains(stderr, "refused or not sent 3000") {
+				t.Errorf("summary does not account for the 3000 rows:\n%s", stderr)
+			}
+			replay := append(append([]string{"import"}, flags...), "--rejects", rej+".again", rej)
+			code, stdout, stderr = runCLI(t, env, "", replay...)
+			if code != 0 {
+				t.Fatalf("replay: exit %d\n%s%s", code, stdout, stderr)
+			}
+			got := fieldCounts(t, s, bucket, "taxi")
+			if got["fare_amount"] != 3000 || got["dropoff_datetime"] != 3000 {
+				t.Errorf("after the replay: %v, want 3000 of each field", got)
+			}
+		})
+	}
+}

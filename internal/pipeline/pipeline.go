@@ -50,6 +50,8 @@ type FileResult struct {
 	RowsRejected, PointsRejected, Skipped int64
 	// Samples holds the first few row rejects, for the summary.
 	Samples []transform.RowReject
+	// Comments counts the comment lines of a line-protocol input.
+	Comments int64
 }
 
 // Written returns the points the server acknowledged.
@@ -141,6 +143,9 @@ func RejectsPathFor(name string) string {
 func Validate(ctx context.Context, files []string, opts Options) ([]FileResult, error) {
 	var out []FileResult
 	for _, name := range files {
+		if IsLineProtocol(name) {
+			return out, fmt.Errorf("%s: validate reads CSV; line protocol is checked by the server on import", name)
+		}
 		s, err := open(ctx, name, &opts)
 		if err != nil {
 			var se *transform.SchemaError
@@ -202,6 +207,12 @@ func Import(ctx context.Context, client influxdb2.Client, org, bucket string, fi
 }
 
 func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name string, opts Options) (*FileResult, error) {
+	if IsLineProtocol(name) {
+		if opts.DryRun != nil {
+			return nil, fmt.Errorf("%s: --dry-run prints the line protocol of CSV inputs; this one is line protocol already", name)
+		}
+		return importLP(ctx, client, org, bucket, name, opts)
+	}
 	s, err := open(ctx, name, &opts)
 	if err != nil {
 		var se *transform.SchemaError
