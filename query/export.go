@@ -1,0 +1,177 @@
+package query
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/influxframe/influxframe/frame"
+)
+
+// The export formats, as FormatOf names them.
+const (
+	FormatCSV         = "csv"     // CSV with a header row, frame.WriteCSV
+	FormatArrow       = "arrow"   // Arrow IPC file (Feather v2), frame.WriteArrow
+	FormatArrowStream = "arrows"  // Arrow IPC stream, frame.WriteArrowStream
+	FormatParquet     = "parquet" // Parquet, Snappy-compressed
+	FormatLP          = "lp"      // InfluxDB line protocol
+)
+
+// ErrFormat is the cause of an error about an unknown export format.
+var ErrFormat = errors.New("unknown export format")
+
+// FormatOf returns the export format for a file name by its extension:
+// .csv, .arrow and .feather, .arrows, .parquet, .lp (case-insensitive).
+func FormatOf(path string) (string, error) {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".csv":
+		return FormatCSV, nil
+	case ".arrow", ".feather":
+		return FormatArrow, nil
+	case ".arrows":
+		return FormatArrowStream, nil
+	case ".parquet":
+		return FormatParquet, nil
+	case ".lp":
+		return FormatLP, nil
+	default:
+		return "", fmt.Errorf("query: %s: %w %q (want .csv, .arrow, .feather, .arrows, .parquet or .lp)", path, ErrFormat, ext)
+	}
+}
+
+// Export writes f to the file at path in the format its extension names
+// (see FormatOf). A file that could not be written completely is removed.
+func Export(path string, f *frame.Frame) (err error) {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("query: export: %w", err)
+	}
+	defer func() {
+		if cerr := fh.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("query: export: %w", cerr)
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	bw := bufio.NewWriterSize(fh, 1<<20)
+	if err := ExportTo(bw, format, f); err != nil {
+		return fmt.Errorf("query: export %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("query: export: %w", err)
+	}
+	return nil
+}
+
+// ExportTo writes f to w in format: "csv", "arrow" (or "feather"),
+// "arrows", "parquet" or "lp". It does not close w.
+//
+// Parquet has no duration type: duration columns are written as int64
+// nanoseconds. Line protocol is described at WriteLineProtocol.
+func ExportTo(w io.Writer, format string, f *frame.Frame) error {
+	switch strings.ToLower(format) {
+	case FormatCSV:
+		return frame.WriteCSV(w, f)
+	case FormatArrow, "feather":
+		return frame.WriteArrow(w, f)
+	case FormatArrowStream:
+		return frame.WriteArrowStream(w, f)
+	case FormatParquet:
+		return WriteParquet(w, f)
+	case FormatLP:
+		return WriteLineProtocol(w, f)
+	default:
+		return fmt.Errorf("query: %w %q", ErrFormat, format)
+	}
+}
+
+// noClose hides a writer's Close from the Parquet writer, which closes
+// what it writes to.
+type noClose struct{ io.Writer }
+
+// WriteParquet writes f as a Snappy-compressed Parquet file, with the Arrow
+// schema (kinds and roles in its metadata) stored in the file so that Arrow
+// readers get the same types back. Duration columns become int64
+// nanoseconds. It does not close w.
+func WriteParquet(w io.Writer, f *frame.Frame) error {
+	as := f.Schema().Arrow()
+	fields := append([]arrow.Field(nil), as.Fields()...)
+	var durations []int
+	for i, fd := range fields {
+		if fd.Type.ID() == arrow.DURATION {
+			fields[i].Type = arrow.PrimitiveTypes.Int64
+			durations = append(durations, i)
+		}
+	}
+	md := as.Metadata()
+	schema := arrow.NewSchema(fields, &md)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	fw, err := pqarrow.NewFileWriter(schema, noClose{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return fmt.Errorf("query: writing Parquet: %w", err)
+	}
+	for _, rec := range f.Chunks() {
+		if len(durations) > 0 {
+			rec = durationsAsInt(schema, rec, durations)
+		} else {
+			rec.Retain()
+		}
+		err := fw.WriteBuffered(rec)
+		rec.Release()
+		if err != nil {
+			fw.Close()
+			return fmt.Errorf("query: writing Parquet: %w", err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return fmt.Errorf("query: writing Parquet: %w", err)
+	}
+	return nil
+}
+
+// durationsAsInt returns rec with the duration columns at idx reinterpreted
+// as int64 (same buffers, nanoseconds for decoded frames; other units are
+// scaled).
+func durationsAsInt(schema *arrow.Schema, rec arrow.Record, idx []int) arrow.Record {
+	cols := make([]arrow.Array, rec.NumCols())
+	for i := range cols {
+		cols[i] = rec.Column(i)
+		cols[i].Retain()
+	}
+	for _, i := range idx {
+		d := cols[i].(*array.Duration)
+		mul := int64(d.DataType().(*arrow.DurationType).Unit.Multiplier())
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		b.Reserve(d.Len())
+		for j := 0; j < d.Len(); j++ {
+			if d.IsNull(j) {
+				b.AppendNull()
+			} else {
+				b.Append(int64(d.Value(j)) * mul)
+			}
+		}
+		cols[i].Release()
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	out := array.NewRecord(schema, cols, rec.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
+}
