@@ -1,0 +1,89 @@
+package frame
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+// noClose hides a writer's Close from the Parquet writer, which closes
+// what it writes to.
+type noClose struct{ io.Writer }
+
+// WriteParquet writes f as a Snappy-compressed Parquet file, with the Arrow
+// schema (kinds and roles in its metadata) stored in the file so that Arrow
+// readers get the same types back. Duration columns become int64
+// nanoseconds. It does not close w.
+func WriteParquet(w io.Writer, f *Frame) error {
+	as := f.Schema().Arrow()
+	fields := append([]arrow.Field(nil), as.Fields()...)
+	var durations []int
+	for i, fd := range fields {
+		if fd.Type.ID() == arrow.DURATION {
+			fields[i].Type = arrow.PrimitiveTypes.Int64
+			durations = append(durations, i)
+		}
+	}
+	md := as.Metadata()
+	schema := arrow.NewSchema(fields, &md)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	fw, err := pqarrow.NewFileWriter(schema, noClose{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return fmt.Errorf("frame: writing Parquet: %w", err)
+	}
+	for _, rec := range f.Chunks() {
+		if len(durations) > 0 {
+			rec = durationsAsInt(schema, rec, durations)
+		} else {
+			rec.Retain()
+		}
+		err := fw.WriteBuffered(rec)
+		rec.Release()
+		if err != nil {
+			fw.Close()
+			return fmt.Errorf("frame: writing Parquet: %w", err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		return fmt.Errorf("frame: writing Parquet: %w", err)
+	}
+	return nil
+}
+
+// durationsAsInt returns rec with the duration columns at idx reinterpreted
+// as int64 (same buffers, nanoseconds for decoded frames; other units are
+// scaled).
+func durationsAsInt(schema *arrow.Schema, rec arrow.Record, idx []int) arrow.Record {
+	cols := make([]arrow.Array, rec.NumCols())
+	for i := range cols {
+		cols[i] = rec.Column(i)
+		cols[i].Retain()
+	}
+	for _, i := range idx {
+		d := cols[i].(*array.Duration)
+		mul := int64(d.DataType().(*arrow.DurationType).Unit.Multiplier())
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		b.Reserve(d.Len())
+		for j := 0; j < d.Len(); j++ {
+			if d.IsNull(j) {
+				b.AppendNull()
+			} else {
+				b.Append(int64(d.Value(j)) * mul)
+			}
+		}
+		cols[i].Release()
+		cols[i] = b.NewArray()
+		b.Release()
+	}
+	out := array.NewRecord(schema, cols, rec.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
+}
