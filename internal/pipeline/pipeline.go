@@ -88,6 +88,11 @@ func (e *IncompleteError) Unwrap() error { return e.Fatal }
 
 const maxSamples = 5
 
+// DefaultChunkSize is the rows per chunk of an import. Up to about
+// 2*workers+3 chunks are alive at once (in the channel, in the workers, being
+// read and normalised), so this bounds the import's memory.
+const DefaultChunkSize = 16 * 1024
+
 // source opens one input and infers its schema.
 type source struct {
 	src  *frame.Source
@@ -112,6 +117,9 @@ func open(ctx context.Context, name string, opts *Options) (*source, error) {
 	s := &source{src: src}
 	co := opts.CSV
 	co.Kinds = opts.Transform.CSVKinds()
+	if co.ChunkSize == 0 {
+		co.ChunkSize = DefaultChunkSize
+	}
 	s.r, err = frame.NewCSVReader(src, name, co)
 	if err != nil {
 		s.close()
