@@ -12,41 +12,10 @@ import (
 
 // WriteArrow writes the frame as an Arrow IPC file (Feather v2). Kinds,
 // roles and the measurement travel in the schema metadata.
-func WriteArrow(w io.Writer, f *Frame) error {
-	ws, ok := w.(io.WriteSeeker)
-	if !ok {
-		ws = &offsetWriter{w: w}
-	}
-	fw, err := ipc.NewFileWriter(ws, ipc.WithSchema(f.Schema().Arrow()))
-	if err != nil {
-		return fmt.Errorf("frame: writing Arrow: %w", err)
-	}
-	for _, c := range f.Chunks() {
-		if err := fw.Write(c); err != nil {
-			fw.Close()
-			return fmt.Errorf("frame: writing Arrow: %w", err)
-		}
-	}
-	if err := fw.Close(); err != nil {
-		return fmt.Errorf("frame: writing Arrow: %w", err)
-	}
-	return nil
-}
+func WriteArrow(w io.Writer, f *Frame) error { return WriteFile(w, FormatArrow, f) }
 
 // WriteArrowStream writes the frame in the Arrow IPC stream format (.arrows).
-func WriteArrowStream(w io.Writer, f *Frame) error {
-	sw := ipc.NewWriter(w, ipc.WithSchema(f.Schema().Arrow()))
-	for _, c := range f.Chunks() {
-		if err := sw.Write(c); err != nil {
-			sw.Close()
-			return fmt.Errorf("frame: writing Arrow stream: %w", err)
-		}
-	}
-	if err := sw.Close(); err != nil {
-		return fmt.Errorf("frame: writing Arrow stream: %w", err)
-	}
-	return nil
-}
+func WriteArrowStream(w io.Writer, f *Frame) error { return WriteFile(w, FormatArrowStream, f) }
 
 // ReadArrowFile reads an Arrow IPC file into a Frame.
 func ReadArrowFile(path string, mem memory.Allocator) (*Frame, error) {

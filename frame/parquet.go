@@ -1,15 +1,11 @@
 package frame
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/compress"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
 // noClose hides a writer's Close from the Parquet writer, which closes
@@ -20,41 +16,7 @@ type noClose struct{ io.Writer }
 // schema (kinds and roles in its metadata) stored in the file so that Arrow
 // readers get the same types back. Duration columns become int64
 // nanoseconds. It does not close w.
-func WriteParquet(w io.Writer, f *Frame) error {
-	as := f.Schema().Arrow()
-	fields := append([]arrow.Field(nil), as.Fields()...)
-	var durations []int
-	for i, fd := range fields {
-		if fd.Type.ID() == arrow.DURATION {
-			fields[i].Type = arrow.PrimitiveTypes.Int64
-			durations = append(durations, i)
-		}
-	}
-	md := as.Metadata()
-	schema := arrow.NewSchema(fields, &md)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
-	fw, err := pqarrow.NewFileWriter(schema, noClose{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		return fmt.Errorf("frame: writing Parquet: %w", err)
-	}
-	for _, rec := range f.Chunks() {
-		if len(durations) > 0 {
-			rec = durationsAsInt(schema, rec, durations)
-		} else {
-			rec.Retain()
-		}
-		err := fw.WriteBuffered(rec)
-		rec.Release()
-		if err != nil {
-			fw.Close()
-			return fmt.Errorf("frame: writing Parquet: %w", err)
-		}
-	}
-	if err := fw.Close(); err != nil {
-		return fmt.Errorf("frame: writing Parquet: %w", err)
-	}
-	return nil
-}
+func WriteParquet(w io.Writer, f *Frame) error { return WriteFile(w, FormatParquet, f) }
 
 // durationsAsInt returns rec with the duration columns at idx reinterpreted
 // as int64 (same buffers, nanoseconds for decoded frames; other units are

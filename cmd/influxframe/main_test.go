@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/testserver"
 )
 
@@ -301,5 +302,48 @@ func TestValidateStdinAndDataExitCode(t *testing.T) {
 	code, _, stderr = runCLI(t, nil, "time,v\n2020-01-01T00:00:00Z,1\n", "validate", "-")
 	if code != 0 {
 		t.Errorf("clean input: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestConvertFormats(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{"csv", "arrow", "arrows", "parquet", "lp"} {
+		t.Run(ext, func(t *testing.T) {
+			out := filepath.Join(dir, "taxi."+ext)
+			args := append([]string{"convert"}, sampleSchema...)
+			args = append(args, "--mixed", "drop", "../../testdata/taxi_sample.csv", "--out", out)
+			code, _, stderr := runCLI(t, nil, "", args...)
+			if code != 0 || !strings.Contains(stderr, "wrote 3000 rows") {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			st, err := os.Stat(out)
+			if err != nil || st.Size() == 0 || st.Mode().Perm() != 0o644 {
+				t.Fatalf("output %v, %v", st, err)
+			}
+			switch ext {
+			case "arrow":
+				f, err := frame.ReadArrowFile(out, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Release()
+				if f.NumRows() != 3000 || f.Schema().Measurement != "taxi" {
+					t.Errorf("%d rows, measurement %q", f.NumRows(), f.Schema().Measurement)
+				}
+			case "lp", "csv":
+				data, _ := os.ReadFile(out)
+				lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+				want := 3000
+				if ext == "csv" {
+					want++
+				}
+				if len(lines) != want {
+					t.Errorf("%d lines, want %d", len(lines), want)
+				}
+				if ext == "lp" && !strings.HasSuffix(lines[0], " 1546300802000000000") {
+					t.Errorf("first line not in nanoseconds: %s", lines[0])
+				}
+			}
+		})
 	}
 }

@@ -95,6 +95,7 @@ const DefaultChunkSize = 16 * 1024
 
 // source opens one input and infers its schema.
 type source struct {
+	prec string // the precision asked for, "" when left to the normaliser
 	src  *frame.Source
 	r    *frame.CSVReader
 	norm *transform.Normalizer
@@ -114,7 +115,7 @@ func open(ctx context.Context, name string, opts *Options) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &source{src: src}
+	s := &source{src: src, prec: opts.Transform.Precision}
 	co := opts.CSV
 	co.Kinds = opts.Transform.CSVKinds()
 	if co.ChunkSize == 0 {
@@ -259,7 +260,7 @@ func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name s
 	wo.Rejects = rejects
 
 	if opts.DryRun != nil {
-		err = dryRun(ctx, s, name, wo, opts.DryRun, rejects)
+		err = dryRun(ctx, s, name, wo, opts.DryRun, rejects, res)
 	} else {
 		err = write(ctx, s, name, client, org, bucket, wo, rejects, res)
 	}
@@ -338,20 +339,19 @@ func write(ctx context.Context, s *source, name string, client influxdb2.Client,
 }
 
 // dryRun encodes every point to w instead of a server.
-func dryRun(ctx context.Context, s *source, name string, wo sink.Options, w io.Writer, rejects *sink.Rejects) error {
+func dryRun(ctx context.Context, s *source, name string, wo sink.Options, w io.Writer, rejects *sink.Rejects, res *FileResult) error {
 	enc, err := sink.NewEncoder(sink.EncodeOptions{Precision: wo.Precision, Measurement: wo.Measurement})
 	if err != nil {
 		return err
 	}
 	ch := make(chan sink.Chunk, 2)
-	var samples []transform.RowReject
 	perr := make(chan error, 1)
-	go func() { perr <- produce(s, name, ch, rejects, &samples) }()
+	go func() { perr <- produce(s, name, ch, rejects, &res.Samples) }()
 	var buf []byte
 	var werr error
 	for c := range ch {
 		if werr == nil {
-			werr = encodeAll(enc, c, &buf, w, rejects)
+			werr = encodeAll(enc, c, &buf, w, rejects, &res.Write)
 		}
 		c.Record.Release()
 	}
@@ -361,13 +361,15 @@ func dryRun(ctx context.Context, s *source, name string, wo sink.Options, w io.W
 	return werr
 }
 
-func encodeAll(enc *sink.Encoder, c sink.Chunk, buf *[]byte, w io.Writer, rejects *sink.Rejects) error {
+// encodeAll writes the line protocol of a chunk to w, rows that cannot be
+// points to rejects, and counts both in st.
+func encodeAll(enc *sink.Encoder, c sink.Chunk, buf *[]byte, w io.Writer, rejects *sink.Rejects, st *sink.Stats) error {
 	rec := c.Record
 	if err := enc.Reset(rec); err != nil {
 		return err
 	}
 	var rerr error
-	b, _ := enc.AppendRows((*buf)[:0], 0, int(rec.NumRows()), func(e *sink.RowError) {
+	b, n := enc.AppendRows((*buf)[:0], 0, int(rec.NumRows()), func(e *sink.RowError) {
 		var line int64
 		if c.Lines != nil {
 			line = c.Lines[e.Row]
@@ -379,6 +381,9 @@ func encodeAll(enc *sink.Encoder, c sink.Chunk, buf *[]byte, w io.Writer, reject
 	if rerr != nil {
 		return rerr
 	}
+	st.Rows += rec.NumRows()
+	st.Written += int64(n)
+	st.Skipped += rec.NumRows() - int64(n)
 	*buf = b
 	_, err := w.Write(b)
 	return err
