@@ -98,6 +98,35 @@ func fieldCountsIn(t *testing.T, s *testserver.Server, bucket, measurement, star
 	return got
 }
 
+// checkSampleCounts compares the number of values of every field on the
+// server with the number of non-empty cells of its column in the sample
+// (imported with sampleSchema and --mixed drop).
+func checkSampleCounts(t *testing.T, s *testserver.Server, bucket string) {
+	t.Helper()
+	header, rows := sampleColumns(t)
+	want := map[string]int64{}
+	for _, row := range rows {
+		for i, cell := range row {
+			switch header[i] {
+			case "dispatching_base_num", "store_and_fwd_flag", "pickup_datetime", "congestion_surcharge":
+				continue
+			}
+			if cell != "" {
+				want[header[i]]++
+			}
+		}
+	}
+	got := fieldCounts(t, s, bucket, "taxi")
+	if len(got) != len(want) {
+		t.Errorf("fields on the server %v, want %v", got, want)
+	}
+	for f, n := range want {
+		if got[f] != n {
+			t.Errorf("field %s: %d values on the server, want %d", f, got[f], n)
+		}
+	}
+}
+
 var sampleSchema = []string{"--tags", "dispatching_base_num,store_and_fwd_flag", "--string-fields", "dropoff_datetime", "--measurement", "taxi"}
 
 func TestImportCountsBackEveryField(t *testing.T) {
@@ -123,29 +152,7 @@ func TestImportCountsBackEveryField(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "rej.lp")); !os.IsNotExist(err) {
 				t.Errorf("a rejects file was written though nothing was rejected: %v", err)
 			}
-			// Count the non-empty cells of each field column in the input.
-			header, rows := sampleColumns(t)
-			want := map[string]int64{}
-			for _, row := range rows {
-				for i, cell := range row {
-					switch header[i] {
-					case "dispatching_base_num", "store_and_fwd_flag", "pickup_datetime", "congestion_surcharge":
-						continue
-					}
-					if cell != "" {
-						want[header[i]]++
-					}
-				}
-			}
-			got := fieldCounts(t, s, bucket, "taxi")
-			if len(got) != len(want) {
-				t.Errorf("fields on the server %v, want %v", got, want)
-			}
-			for f, n := range want {
-				if got[f] != n {
-					t.Errorf("field %s: %d values on the server, want %d", f, got[f], n)
-				}
-			}
+			checkSampleCounts(t, s, bucket)
 		})
 	}
 }
