@@ -17,7 +17,7 @@ if [[ ! -x "$bin" ]]; then
 	tmp="$(mktemp -d "$dir/build.XXXXXX")"
 	trap 'rm -rf "$tmp"' EXIT
 	# Build outside the repository so its go.mod does not interfere.
-	(cd "$tmp" && GOBIN="$tmp" GOFLAGS=-mod=mod go install "github.com/influxdata/influxdb/cmd/influxd@v$version")
+	(cd "$tmp" && GOBIN="$tmp" GOFLAGS=-mod=mod go install -ldflags "-X main.version=$version" "github.com/influxdata/influxdb/cmd/influxd@v$version")
 	mv "$tmp/influxd" "$bin"
 fi
 mkdir -p "$root/.bin"
