@@ -52,6 +52,9 @@ func Convert(ctx context.Context, name, out string, opts Options) (*FileResult, 
 	if rpath == "" {
 		rpath = RejectsPathFor(name)
 	}
+	if err := checkRejectsPath(name, rpath); err != nil {
+		return nil, err
+	}
 	if err := os.Remove(rpath); err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("rejects file: %w", err)
 	}

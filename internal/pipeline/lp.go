@@ -50,6 +50,9 @@ func importLP(ctx context.Context, client influxdb2.Client, org, bucket, name st
 	if rpath == "" {
 		rpath = RejectsPathFor(name)
 	}
+	if err := checkRejectsPath(name, rpath); err != nil {
+		return nil, err
+	}
 	rejects := sink.NewRejects(rpath)
 	wo.Rejects = rejects
 	w, err := sink.NewWriter(client, org, bucket, wo)

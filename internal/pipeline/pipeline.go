@@ -138,6 +138,25 @@ func open(ctx context.Context, name string, opts *Options) (*source, error) {
 	return s, nil
 }
 
+// checkRejectsPath refuses a rejects file that is the input itself, which
+// writing rejects would truncate while it is read.
+func checkRejectsPath(input, rejects string) error {
+	if input == "-" || strings.Contains(input, "://") {
+		return nil
+	}
+	a, err1 := filepath.Abs(input)
+	b, err2 := filepath.Abs(rejects)
+	if err1 == nil && err2 == nil && a == b {
+		return fmt.Errorf("%s: the rejects file cannot be the input; give another --rejects", input)
+	}
+	if ia, err := os.Stat(input); err == nil {
+		if ib, err := os.Stat(rejects); err == nil && os.SameFile(ia, ib) {
+			return fmt.Errorf("%s: the rejects file cannot be the input; give another --rejects", input)
+		}
+	}
+	return nil
+}
+
 // RejectsPathFor returns the default rejects file of an input.
 func RejectsPathFor(name string) string {
 	if name == "-" || strings.Contains(name, "://") {
@@ -239,6 +258,9 @@ func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name s
 	rpath := opts.RejectsPath
 	if rpath == "" {
 		rpath = RejectsPathFor(name)
+	}
+	if err := checkRejectsPath(name, rpath); err != nil {
+		return nil, err
 	}
 	if dir := filepath.Dir(rpath); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -83,3 +83,18 @@ func TestRejectsPathFor(t *testing.T) {
 		}
 	}
 }
+
+func TestRejectsFileIsNeverTheInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "x.rejected.lp")
+	if err := os.WriteFile(in, []byte("m v=1 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Import(context.Background(), nil, "", "b", []string{in}, Options{RejectsPath: filepath.Join(dir, ".", "x.rejected.lp")})
+	if err == nil || !strings.Contains(err.Error(), "cannot be the input") {
+		t.Fatalf("err = %v", err)
+	}
+	if data, _ := os.ReadFile(in); string(data) != "m v=1 1\n" {
+		t.Errorf("input changed: %q", data)
+	}
+}
