@@ -48,17 +48,10 @@ func Convert(ctx context.Context, name, out string, opts Options) (*FileResult, 
 		opts.OnSchema(s.norm.Report())
 	}
 	res := &FileResult{File: name}
-	rpath := opts.RejectsPath
-	if rpath == "" {
-		rpath = RejectsPathFor(name)
-	}
-	if err := checkRejectsPath(name, rpath); err != nil {
+	rejects, rpath, err := openRejects(name, &opts)
+	if err != nil {
 		return nil, err
 	}
-	if err := os.Remove(rpath); err != nil && !os.IsNotExist(err) {
-		return nil, fmt.Errorf("rejects file: %w", err)
-	}
-	rejects := sink.NewRejects(rpath)
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
 		return nil, fmt.Errorf("convert: %w", err)

@@ -46,14 +46,10 @@ func importLP(ctx context.Context, client influxdb2.Client, org, bucket, name st
 	if wo.Precision, err = sink.ParsePrecision(prec); err != nil {
 		return nil, err
 	}
-	rpath := opts.RejectsPath
-	if rpath == "" {
-		rpath = RejectsPathFor(name)
-	}
-	if err := checkRejectsPath(name, rpath); err != nil {
+	rejects, rpath, err := openRejects(name, &opts)
+	if err != nil {
 		return nil, err
 	}
-	rejects := sink.NewRejects(rpath)
 	wo.Rejects = rejects
 	w, err := sink.NewWriter(client, org, bucket, wo)
 	if err != nil {

@@ -157,6 +157,29 @@ func checkRejectsPath(input, rejects string) error {
 	return nil
 }
 
+// openRejects prepares the rejects file of an input: the option or the
+// default path, never the input itself, its folder made, and a stale file
+// from an earlier run removed (it would mix with this run's). The file
+// itself is created only when something is rejected.
+func openRejects(name string, opts *Options) (*sink.Rejects, string, error) {
+	rpath := opts.RejectsPath
+	if rpath == "" {
+		rpath = RejectsPathFor(name)
+	}
+	if err := checkRejectsPath(name, rpath); err != nil {
+		return nil, "", err
+	}
+	if dir := filepath.Dir(rpath); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, "", fmt.Errorf("rejects file: %w", err)
+		}
+	}
+	if err := os.Remove(rpath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, "", fmt.Errorf("rejects file: %w", err)
+	}
+	return sink.NewRejects(rpath), rpath, nil
+}
+
 // RejectsPathFor returns the default rejects file of an input.
 func RejectsPathFor(name string) string {
 	if name == "-" || strings.Contains(name, "://") {
@@ -255,23 +278,10 @@ func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name s
 	}
 	res := &FileResult{File: name}
 
-	rpath := opts.RejectsPath
-	if rpath == "" {
-		rpath = RejectsPathFor(name)
-	}
-	if err := checkRejectsPath(name, rpath); err != nil {
+	rejects, rpath, err := openRejects(name, &opts)
+	if err != nil {
 		return nil, err
 	}
-	if dir := filepath.Dir(rpath); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("rejects file: %w", err)
-		}
-	}
-	// A stale rejects file from an earlier run would mix with this one's.
-	if err := os.Remove(rpath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("rejects file: %w", err)
-	}
-	rejects := sink.NewRejects(rpath)
 
 	wo := opts.Write
 	p, err := sink.ParsePrecision(s.norm.Precision())
