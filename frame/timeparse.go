@@ -67,6 +67,9 @@ func timeLayoutsOf(s string) (mask uint32, frac int) {
 	if !maybeTime(s) {
 		return 0, 0
 	}
+	if _, i, ok := parseISO(s, time.UTC); ok {
+		return 1 << uint(i), fracDigits(s)
+	}
 	for i, l := range TimeLayouts {
 		if _, err := time.Parse(l, s); err == nil {
 			mask |= 1 << uint(i)
@@ -132,6 +135,9 @@ func (p *TimeParser) Parse(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	switch p.format {
 	case "":
+		if ns, _, ok := parseISO(s, p.loc); ok {
+			return ns, nil
+		}
 		for _, i := range p.layouts {
 			if t, err := time.ParseInLocation(TimeLayouts[i], s, p.loc); err == nil {
 				return t.UnixNano(), nil
