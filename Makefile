@@ -4,7 +4,7 @@ GO    ?= go
 # Test servers live in the user's cache, shared by every clone on the machine.
 export INFLUXFRAME_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/influxframe
 # Packages tested with the race detector (the rest run without it).
-RACE_PKGS := ./sink/... ./internal/pipeline/... ./query/...
+RACE_PKGS := ./sink/... ./internal/pipeline/... ./query/... ./cmd/...
 
 .PHONY: all build servers test test-short demo bench bench-e2e fuzz vet fmt clean
 
@@ -41,8 +41,14 @@ bench: servers
 bench-e2e: servers build
 	scripts/bench-e2e.sh
 
+# fuzz runs every fuzz target for FUZZTIME (the seeds run in `make test`).
+FUZZTIME ?= 30s
 fuzz:
-	for t in $$($(GO) test -list 'Fuzz.*' ./frame/ | grep ^Fuzz); do $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 30s ./frame/ || exit 1; done
+	for p in $$($(GO) list ./...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
+	done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
