@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -125,6 +126,9 @@ func describeLayouts(mask uint32) string {
 	var out []string
 	for i, l := range frame.TimeLayouts {
 		if mask&(1<<uint(i)) != 0 {
+			if l == time.RFC3339Nano {
+				l = frame.FormatRFC3339 // as --time-format spells it
+			}
 			out = append(out, l)
 		}
 	}
