@@ -71,149 +71,78 @@ func errBad(datatype string) error {
 // to b, which must be a builder of arrowType(datatype). It is chosen once per
 // column and table, so that the row loop has no type switch.
 func newConverter(datatype, def string, b array.Builder) cellConverter {
+	bad := errBad(datatype)
 	switch bb := b.(type) {
 	case *array.Float64Builder:
-		bad := errBad(datatype)
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return bad
-			}
-			bb.Append(v)
-			return nil
-		}
+		return parsed(bb, def, bad, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	case *array.Int64Builder:
-		bad := errBad(datatype)
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
-			v, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				return bad
-			}
-			bb.Append(v)
-			return nil
-		}
+		return parsed(bb, def, bad, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	case *array.Uint64Builder:
-		bad := errBad(datatype)
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
-			v, err := strconv.ParseUint(s, 10, 64)
-			if err != nil {
-				return bad
-			}
-			bb.Append(v)
-			return nil
-		}
+		return parsed(bb, def, bad, func(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) })
 	case *array.BooleanBuilder:
-		bad := errBad(datatype)
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
+		return parsed(bb, def, bad, func(s string) (bool, error) {
 			switch s {
 			case "true":
-				bb.Append(true)
+				return true, nil
 			case "false":
-				bb.Append(false)
-			default:
-				return bad
+				return false, nil
 			}
-			return nil
-		}
+			return false, bad
+		})
 	case *array.TimestampBuilder:
-		bad := errBad(datatype)
 		// _start and _stop repeat one value on every row: remember the
 		// last cell and its value.
 		var last string
 		var lastV int64
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
+		return parsed(bb, def, bad, func(s string) (arrow.Timestamp, error) {
 			if s == last && s != "" {
-				bb.Append(arrow.Timestamp(lastV))
-				return nil
+				return arrow.Timestamp(lastV), nil
 			}
 			v, err := parseTime(s)
 			if err != nil {
-				return bad
+				return 0, err
 			}
 			last, lastV = s, v
-			bb.Append(arrow.Timestamp(v))
-			return nil
-		}
+			return arrow.Timestamp(v), nil
+		})
 	case *array.DurationBuilder:
-		bad := errBad(datatype)
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
+		return parsed(bb, def, bad, func(s string) (arrow.Duration, error) {
 			v, err := parseDuration(s)
-			if err != nil {
-				return bad
-			}
-			bb.Append(arrow.Duration(v))
-			return nil
-		}
+			return arrow.Duration(v), err
+		})
 	case *array.BinaryBuilder:
-		if datatype != typeBase64 {
-			break
-		}
-		bad := errBad(datatype)
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
-			v, err := base64.StdEncoding.DecodeString(s)
-			if err != nil {
-				return bad
-			}
-			bb.Append(v)
-			return nil
+		if datatype == typeBase64 {
+			return parsed(bb, def, bad, base64.StdEncoding.DecodeString)
 		}
 	case *array.StringBuilder:
-		return func(s string) error {
-			if s == "" {
-				if s = def; s == "" {
-					bb.AppendNull()
-					return nil
-				}
-			}
-			bb.Append(s)
-			return nil
-		}
+		return parsed(bb, def, bad, func(s string) (string, error) { return s, nil })
 	}
 	// Not reached: arrowType only returns the types above.
 	return func(string) error {
 		return fmt.Errorf("query: no converter for %s into %s", datatype, b.Type())
+	}
+}
+
+// parsed returns the converter that appends parse(cell) to b: an empty cell
+// takes the column's default, and is a null when that is empty too; a cell
+// that does not parse is the error bad.
+func parsed[T any](b interface {
+	Append(T)
+	AppendNull()
+}, def string, bad error, parse func(string) (T, error)) cellConverter {
+	return func(s string) error {
+		if s == "" {
+			if s = def; s == "" {
+				b.AppendNull()
+				return nil
+			}
+		}
+		v, err := parse(s)
+		if err != nil {
+			return bad
+		}
+		b.Append(v)
+		return nil
 	}
 }
 
