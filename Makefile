@@ -34,12 +34,16 @@ test-short: servers
 demo: build servers
 	scripts/demo.sh
 
+# bench: Go benchmarks of the hot paths, then end-to-end imports of a
+# generated 1M-row file (ROWS=...) into each real server.
 bench: servers
 	$(GO) test -run '^$$' -bench . -benchmem ./frame/ ./transform/ ./sink/ ./query/
-	scripts/bench-e2e.sh
+	$(GO) test -run '^$$' -bench ImportE2E -benchtime 1x ./internal/pipeline/
+	$(MAKE) bench-e2e
 
-bench-e2e: servers build
-	scripts/bench-e2e.sh
+bench-e2e: servers
+	KIND=1.8.10 scripts/bench-e2e.sh
+	KIND=2.0.9 scripts/bench-e2e.sh
 
 # fuzz runs every fuzz target for FUZZTIME (the seeds run in `make test`).
 FUZZTIME ?= 30s

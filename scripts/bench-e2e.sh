@@ -3,8 +3,8 @@
 # CSV file (ROWS rows, default 1000000; the data is not committed), starts
 # InfluxDB (KIND, default 1.8.10) on a free loopback port in a temporary
 # folder, and imports the file with the CLI, reporting rows/s and the peak
-# resident memory of the import. Then runs the Go benchmark BenchmarkImportE2E
-# (in-process, both servers) for comparison.
+# resident memory of the import. `make bench` runs it for both servers, and
+# the in-process Go benchmark BenchmarkImportE2E.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
