@@ -50,6 +50,7 @@ func BenchmarkImportE2E(b *testing.B) {
 			b.SetBytes(st.Size())
 			runtime.GC()
 			peak := watchHeap()
+			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
 				opts := Options{
