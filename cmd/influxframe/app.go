@@ -110,6 +110,7 @@ func report(err error, w io.Writer) int {
 		pe *frame.ParseError
 		se *transform.SchemaError
 		ie *pipeline.IncompleteError
+		ve *pipeline.VerifyError
 	)
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "influxframe") {
@@ -128,7 +129,7 @@ func report(err error, w io.Writer) int {
 			return exitFailure
 		}
 		return exitDataLoss
-	case errors.As(err, &de), errors.As(err, &pe), errors.As(err, &se),
+	case errors.As(err, &de), errors.As(err, &pe), errors.As(err, &se), errors.As(err, &ve),
 		errors.Is(err, transform.ErrNoTimeColumn), errors.Is(err, transform.ErrNoFields),
 		errors.Is(err, transform.ErrNoColumn):
 		return exitDataLoss

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"time"
 
+	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
+
 	"github.com/influxframe/influxframe/internal/influx"
 	"github.com/influxframe/influxframe/internal/pipeline"
 	"github.com/influxframe/influxframe/sink"
@@ -45,6 +47,7 @@ type importOptions struct {
 	gzip         bool
 	rejects      string
 	dryRun       bool
+	verify       bool
 }
 
 func runImport(ctx context.Context, args []string, s *streams) error {
@@ -67,6 +70,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	fs.StringVar(&o.precision, "precision", "", "ns|us|ms|s (default: the coarsest that loses nothing)")
 	fs.BoolVar(&o.gzip, "gzip", false, "gzip request bodies")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
+	fs.BoolVar(&o.verify, "verify", false, "count every field's values back after writing and fail on any shortfall")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print line protocol on stdout instead of writing")
 	if err := c.parse(args, s); err != nil {
 		return err
@@ -132,6 +136,11 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	}
 	res, err := pipeline.Import(ctx, client, settings.Org, settings.Bucket, files, popts)
 	printSummary(s.err, res)
+	if o.verify {
+		if verr := verify(ctx, s, client, settings.Org, settings.Bucket, res); verr != nil && err == nil {
+			err = verr
+		}
+	}
 	if o.schema.report != "" && len(res) > 0 {
 		if werr := writeReport(o.schema.report, res); werr != nil && err == nil {
 			err = werr
@@ -194,4 +203,26 @@ func writeReport(path string, res []pipeline.FileResult) error {
 		err = cerr
 	}
 	return err
+}
+
+// verify counts back what each input wrote and prints the comparison.
+func verify(ctx context.Context, s *streams, client influxdb2.Client, org, bucket string, res []pipeline.FileResult) error {
+	var first error
+	for i := range res {
+		v, err := pipeline.Verify(ctx, client, org, bucket, &res[i])
+		if len(v.Fields) == 0 && err == nil {
+			fmt.Fprintf(s.err, "%s: verify: nothing to count (line protocol is not counted on the way in)\n", v.File)
+			continue
+		}
+		for _, f := range v.Fields {
+			fmt.Fprintf(s.err, "%s: verify: %s: %d values written, %d on the server\n", v.File, f.Field, f.Built, f.Held)
+		}
+		if v.Slack > 0 {
+			fmt.Fprintf(s.err, "%s: verify: %d points were not written (see the rejects file); counts may fall short by that much\n", v.File, v.Slack)
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }

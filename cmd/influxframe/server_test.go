@@ -201,3 +201,27 @@ func TestStoppedImportReplaysFromRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestVerify counts back an import, and catches the points that overwrote
+// one another when duplicates were let through with --duplicates last.
+func TestVerify(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
+			args := append(append([]string{"import"}, flags...), sampleSchema...)
+			args = append(args, "--mixed", "drop", "--verify", "../../testdata/taxi_sample.csv")
+			code, stdout, stderr := runCLI(t, env, "", args...)
+			if code != 0 || !strings.Contains(stderr, "verify: fare_amount: 3000 values written, 3000 on the server") {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			in := "time,host,v\n2020-01-01T00:00:00Z,a,1\n2020-01-01T00:00:00Z,a,2\n2020-01-01T00:00:01Z,a,3\n"
+			args = append(append([]string{"import"}, flags...), "--tags", "host", "--measurement", "dups",
+				"--duplicates", "last", "--verify", "--rejects", filepath.Join(t.TempDir(), "r.lp"), "-")
+			code, stdout, stderr = runCLI(t, env, in, args...)
+			if code != exitDataLoss || !strings.Contains(stderr, "fewer values than were written (v: 2 of 3)") {
+				t.Fatalf("exit %d, want %d\n%s%s", code, exitDataLoss, stdout, stderr)
+			}
+		})
+	}
+}

@@ -115,7 +115,7 @@ func convert(ctx context.Context, s *source, name, format string, w io.Writer, r
 	}
 	ch := make(chan sink.Chunk, 2)
 	perr := make(chan error, 1)
-	go func() { perr <- produce(s, name, ch, rejects, &res.Samples) }()
+	go func() { perr <- produce(s, name, ch, rejects, res) }()
 	var werr error
 	for c := range ch {
 		if werr == nil {

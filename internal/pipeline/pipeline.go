@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
 
 	"github.com/influxframe/influxframe/frame"
@@ -52,6 +54,28 @@ type FileResult struct {
 	Samples []transform.RowReject
 	// Comments counts the comment lines of a line-protocol input.
 	Comments int64
+	// Expected counts the values of each field in the points built, and
+	// MinTime and MaxTime bound their timestamps (ns): what Verify asks
+	// the server about. Nil for line-protocol inputs.
+	Expected         map[string]int64
+	MinTime, MaxTime int64
+	built            int64 // points counted by expect
+}
+
+// expect adds the field values and time range of a normalised record.
+func (r *FileResult) expect(rec arrow.Record, fields []int) {
+	for _, i := range fields {
+		col := rec.Column(i)
+		r.Expected[rec.ColumnName(i)] += int64(col.Len() - col.NullN())
+	}
+	for _, t := range rec.Column(0).(*array.Timestamp).TimestampValues() {
+		v := int64(t)
+		if r.built == 0 {
+			r.MinTime, r.MaxTime = v, v
+		}
+		r.MinTime, r.MaxTime = min(r.MinTime, v), max(r.MaxTime, v)
+		r.built++
+	}
 }
 
 // Written returns the points the server acknowledged.
@@ -326,8 +350,15 @@ func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name s
 // out and the row rejects to rejects. It closes out when done. It stops
 // early only on a read error: a cancelled write keeps draining so that
 // every row reaches the rejects file.
-func produce(s *source, name string, out chan<- sink.Chunk, rejects *sink.Rejects, samples *[]transform.RowReject) error {
+func produce(s *source, name string, out chan<- sink.Chunk, rejects *sink.Rejects, res *FileResult) error {
 	defer close(out)
+	var fields []int // output columns that are fields
+	for i, c := range s.norm.Schema().Columns {
+		if c.Role == frame.RoleField {
+			fields = append(fields, i)
+		}
+	}
+	res.Expected = make(map[string]int64, len(fields))
 	for s.r.Next() {
 		rec, rej, err := s.norm.Apply(s.r.Record(), s.r.Lines())
 		if err != nil {
@@ -338,14 +369,15 @@ func produce(s *source, name string, out chan<- sink.Chunk, rejects *sink.Reject
 				rec.Release()
 				return err
 			}
-			if len(*samples) < maxSamples {
-				*samples = append(*samples, r)
+			if len(res.Samples) < maxSamples {
+				res.Samples = append(res.Samples, r)
 			}
 		}
 		if rec.NumRows() == 0 {
 			rec.Release()
 			continue
 		}
+		res.expect(rec, fields)
 		lines := append([]int64(nil), s.r.Lines()...)
 		out <- sink.Chunk{Record: rec, Source: name, Lines: lines}
 	}
@@ -360,7 +392,7 @@ func write(ctx context.Context, s *source, name string, client influxdb2.Client,
 	workers := w.Options().Workers
 	ch := make(chan sink.Chunk, 2*workers)
 	perr := make(chan error, 1)
-	go func() { perr <- produce(s, name, ch, rejects, &res.Samples) }()
+	go func() { perr <- produce(s, name, ch, rejects, res) }()
 	werr := w.Run(ctx, ch)
 	rerr := <-perr // Run drains ch until it is closed, so this returns
 	res.Write = w.Stats()
@@ -378,7 +410,7 @@ func dryRun(ctx context.Context, s *source, name string, wo sink.Options, w io.W
 	}
 	ch := make(chan sink.Chunk, 2)
 	perr := make(chan error, 1)
-	go func() { perr <- produce(s, name, ch, rejects, &res.Samples) }()
+	go func() { perr <- produce(s, name, ch, rejects, res) }()
 	var buf []byte
 	var werr error
 	for c := range ch {
