@@ -53,6 +53,7 @@ type CSVReader struct {
 	cur    arrow.Record
 	lines  []int64
 	rows   int64
+	total  int64 // data rows, counted by inference
 	err    error
 	done   bool
 	refs   atomic.Int64
@@ -180,6 +181,7 @@ func (r *CSVReader) infer(in io.Reader) error {
 		for i, cell := range rec {
 			stats[i].observe(cell, int64(line))
 		}
+		r.total++
 	}
 	cols := make([]Column, len(names))
 	fields := make([]arrow.Field, len(names))
@@ -339,6 +341,10 @@ func (r *CSVReader) Record() arrow.Record { return r.cur }
 // Lines returns the 1-based source line of each row of the current chunk.
 // The slice is reused by Next.
 func (r *CSVReader) Lines() []int64 { return r.lines }
+
+// TotalRows returns the number of data rows in the input, known since
+// inference read them all.
+func (r *CSVReader) TotalRows() int64 { return r.total }
 
 // Rows returns the number of data rows read so far.
 func (r *CSVReader) Rows() int64 { return r.rows }

@@ -48,6 +48,7 @@ type importOptions struct {
 	rejects      string
 	dryRun       bool
 	verify       bool
+	progress     string
 }
 
 func runImport(ctx context.Context, args []string, s *streams) error {
@@ -72,6 +73,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
 	fs.BoolVar(&o.verify, "verify", false, "count every field's values back after writing and fail on any shortfall")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print line protocol on stdout instead of writing")
+	fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, a line every 10s otherwise), always or never")
 	if err := c.parse(args, s); err != nil {
 		return err
 	}
@@ -103,6 +105,13 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 		OnSchema: func(rep transform.Report) {
 			rep.WriteColumns(s.err)
 		},
+	}
+	prog, err := newProgress(o.progress, s.err)
+	if err != nil {
+		return err
+	}
+	if prog != nil {
+		popts.Watch = prog.watch
 	}
 	if o.maxRetries == 0 {
 		popts.Write.MaxRetries = sink.NoRetries

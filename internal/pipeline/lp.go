@@ -55,6 +55,10 @@ func importLP(ctx context.Context, client influxdb2.Client, org, bucket, name st
 	if err != nil {
 		return nil, err
 	}
+	if opts.Watch != nil {
+		done := opts.Watch(name, -1, w.Stats)
+		defer done()
+	}
 	batch := w.Options().BatchSize
 	ch := make(chan sink.Chunk, 2*w.Options().Workers)
 	perr := make(chan error, 1)

@@ -39,6 +39,12 @@ type Options struct {
 	// OnSchema, if not nil, is called with each input's normalisation
 	// report once its schema is decided, before anything is written.
 	OnSchema func(rep transform.Report)
+	// Watch, if not nil, is called when an input starts writing, with its
+	// number of rows (-1 when unknown) and a function returning the
+	// writer's counts so far (safe to call from another goroutine). The
+	// function Watch returns is called when the input is done: a progress
+	// display started by Watch stops there.
+	Watch func(file string, rows int64, stats func() sink.Stats) (done func())
 }
 
 // FileResult is what happened to one input.
@@ -318,7 +324,7 @@ func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name s
 	if opts.DryRun != nil {
 		err = dryRun(ctx, s, name, wo, opts.DryRun, rejects, res)
 	} else {
-		err = write(ctx, s, name, client, org, bucket, wo, rejects, res)
+		err = write(ctx, s, name, client, org, bucket, wo, rejects, res, &opts)
 	}
 	res.Report = s.norm.Report()
 	if cerr := rejects.Close(); cerr != nil && err == nil {
@@ -384,10 +390,14 @@ func produce(s *source, name string, out chan<- sink.Chunk, rejects *sink.Reject
 	return s.r.Err()
 }
 
-func write(ctx context.Context, s *source, name string, client influxdb2.Client, org, bucket string, wo sink.Options, rejects *sink.Rejects, res *FileResult) error {
+func write(ctx context.Context, s *source, name string, client influxdb2.Client, org, bucket string, wo sink.Options, rejects *sink.Rejects, res *FileResult, opts *Options) error {
 	w, err := sink.NewWriter(client, org, bucket, wo)
 	if err != nil {
 		return err
+	}
+	if opts.Watch != nil {
+		done := opts.Watch(name, s.r.TotalRows(), w.Stats)
+		defer done()
 	}
 	workers := w.Options().Workers
 	ch := make(chan sink.Chunk, 2*workers)

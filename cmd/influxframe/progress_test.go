@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/influxframe/influxframe/sink"
+)
+
+// syncBuffer is a bytes.Buffer safe for the display's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestProgressLines(t *testing.T) {
+	var buf syncBuffer
+	p := &progress{w: &buf, interval: 5 * time.Millisecond}
+	stats := func() sink.Stats { return sink.Stats{Written: 40, Rejected: 2, Bytes: 3e6} }
+	done := p.watch("in.csv", 100, stats)
+	time.Sleep(50 * time.Millisecond)
+	done()
+	out := buf.String()
+	if !strings.Contains(out, "in.csv: 42 of 100 rows (40 written, 2 not), 3.0 MB,") {
+		t.Errorf("progress lines:\n%s", out)
+	}
+	n := strings.Count(out, "\n")
+	time.Sleep(20 * time.Millisecond)
+	if strings.Count(buf.String(), "\n") != n {
+		t.Error("the display goes on after done")
+	}
+}
+
+func TestProgressModes(t *testing.T) {
+	var buf bytes.Buffer
+	if p, err := newProgress("never", &buf); p != nil || err != nil {
+		t.Errorf("never: %v, %v", p, err)
+	}
+	if p, err := newProgress("auto", &buf); err != nil || p == nil || p.live {
+		t.Errorf("auto on a buffer: %+v, %v; want lines", p, err)
+	}
+	if p, err := newProgress("always", &buf); err != nil || p == nil || !p.live {
+		t.Errorf("always: %+v, %v; want a bar", p, err)
+	}
+	if _, err := newProgress("sometimes", &buf); err == nil {
+		t.Error("a bad mode is accepted")
+	}
+}
