@@ -49,6 +49,24 @@ func Classify(s string) (k CellKind, nan bool) {
 
 const maxFloat = 1.7976931348623157e308
 
+// nanOrInf reports whether s spells NaN or infinity as strconv reads them.
+func nanOrInf(s string) bool {
+	return strings.EqualFold(s, "nan") || strings.EqualFold(s, "inf") || strings.EqualFold(s, "infinity")
+}
+
+// floatChars reports whether s holds only characters of a decimal float,
+// so that other text skips strconv's costlier failure.
+func floatChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == 'e', c == 'E', c == '+', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func isInt(s string) bool {
 	i := 0
 	if s[0] == '-' || s[0] == '+' {
@@ -67,9 +85,16 @@ func isInt(s string) bool {
 
 // parseFloat parses decimal floats, NaN and Inf, but not the hexadecimal
 // and underscore forms strconv also accepts: no CSV writer means those.
+// Other text is refused before strconv, whose failures allocate.
 func parseFloat(s string) (float64, bool) {
-	if strings.ContainsAny(s, "xX_pP") {
-		return 0, false
+	if !floatChars(s) {
+		body := s
+		if body != "" && (body[0] == '-' || body[0] == '+') {
+			body = body[1:]
+		}
+		if !nanOrInf(body) {
+			return 0, false
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
