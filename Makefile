@@ -6,7 +6,7 @@ export INFLUXFRAME_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/influxframe
 # Packages tested with the race detector (the rest run without it).
 RACE_PKGS := ./sink/... ./internal/pipeline/... ./query/... ./cmd/...
 
-.PHONY: all build servers test test-short demo bench bench-e2e fuzz vet fmt clean
+.PHONY: all build servers server1 server2 test test-short demo bench bench-e2e fuzz vet fmt clean
 
 all: build
 
@@ -14,8 +14,10 @@ build:
 	$(GO) build -o bin/influxframe ./cmd/influxframe
 
 # servers builds InfluxDB 1.8.10 and 2.0.9 from source once per machine.
-servers:
+servers: server1 server2
+server1:
 	scripts/install-influxdb.sh
+server2:
 	scripts/install-influxdb2.sh
 
 vet:
@@ -31,7 +33,8 @@ test: servers vet
 test-short: servers
 	$(GO) test -timeout 12m ./...
 
-demo: build servers
+# demo needs only InfluxDB 1.8.10.
+demo: build server1
 	scripts/demo.sh
 
 # bench: Go benchmarks of the hot paths, then end-to-end imports of a
