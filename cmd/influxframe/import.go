@@ -21,12 +21,14 @@ const importUsage = `Usage: influxframe import [flags] FILE...
 
 Load CSV files ('-' for stdin, .gz, http(s) URLs) into InfluxDB. Every
 column's type is inferred over every row before anything is written; rows
-that cannot be written go to the rejects file, never silently away.
+that cannot be written go to the rejects file, never silently away. A
+line-protocol file (.lp, such as a rejects file) is posted as it is.
 
 Examples:
   $ influxframe import --bucket taxi --tags dispatching_base_num trips.csv
   $ influxframe import --config config.ini --mixed drop --report report.json trips.csv.gz
   $ zcat trips.csv.gz | influxframe import --bucket taxi --measurement trips -
+  $ influxframe import --bucket taxi trips.csv.rejected.lp
 `
 
 type importOptions struct {
