@@ -19,10 +19,11 @@ import (
 
 const importUsage = `Usage: influxframe import [flags] FILE...
 
-Load CSV files ('-' for stdin, .gz, http(s) URLs) into InfluxDB. Every
-column's type is inferred over every row before anything is written; rows
-that cannot be written go to the rejects file, never silently away. A
-line-protocol file (.lp, such as a rejects file) is posted as it is.
+Load CSV files ('-' for stdin, .gz, http(s) URLs), Arrow (.arrow, .feather,
+.arrows) or Parquet files into InfluxDB. Every CSV column's type is inferred
+over every row before anything is written; rows that cannot be written go
+to the rejects file, never silently away. A line-protocol file (.lp, such as
+a rejects file) is posted as it is.
 
 Examples:
   $ influxframe import --bucket taxi --tags dispatching_base_num trips.csv

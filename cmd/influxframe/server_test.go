@@ -225,3 +225,32 @@ func TestVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestImportArrowAndParquet converts the sample to Arrow and Parquet, and
+// imports those files: every field comes back as from the CSV.
+func TestImportArrowAndParquet(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{"arrow", "parquet"} {
+		out := filepath.Join(dir, "taxi."+ext)
+		args := append([]string{"convert"}, sampleSchema...)
+		args = append(args, "--mixed", "drop", "../../testdata/taxi_sample.csv", "--out", out)
+		if code, _, stderr := runCLI(t, nil, "", args...); code != 0 {
+			t.Fatalf("convert to %s: exit %d\n%s", ext, code, stderr)
+		}
+	}
+	for _, kind := range testserver.Kinds {
+		for _, ext := range []string{"arrow", "parquet"} {
+			t.Run(string(kind)+"/"+ext, func(t *testing.T) {
+				s, bucket := server(t, kind)
+				flags, env := conn(s, bucket)
+				args := append(append([]string{"import"}, flags...), sampleSchema...)
+				args = append(args, "--rejects", filepath.Join(t.TempDir(), "r.lp"), filepath.Join(dir, "taxi."+ext))
+				code, stdout, stderr := runCLI(t, env, "", args...)
+				if code != 0 || !strings.Contains(stderr, "written 3000") {
+					t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+				}
+				checkSampleCounts(t, s, bucket)
+			})
+		}
+	}
+}

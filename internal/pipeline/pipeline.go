@@ -123,37 +123,44 @@ const maxSamples = 5
 // read and normalised), so this bounds the import's memory.
 const DefaultChunkSize = 16 * 1024
 
-// source opens one input and infers its schema.
+// source is one opened input (CSV, Arrow or Parquet) and its normaliser.
 type source struct {
-	prec string // the precision asked for, "" when left to the normaliser
-	src  *frame.Source
-	r    *frame.CSVReader
-	norm *transform.Normalizer
+	prec    string // the precision asked for, "" when left to the normaliser
+	r       frame.ChunkReader
+	closeFn func() error // closes what frame.OpenChunkReader opened
+	norm    *transform.Normalizer
 }
 
 func (s *source) close() {
 	if s.r != nil {
 		s.r.Release()
 	}
-	if s.src != nil {
-		s.src.Close()
+	if s.closeFn != nil {
+		s.closeFn()
 	}
 }
 
-func open(ctx context.Context, name string, opts *Options) (*source, error) {
-	src, err := frame.Open(ctx, name, opts.Stdin)
-	if err != nil {
-		return nil, err
+// totalRows returns the input's number of rows when the reader knows it
+// (CSV, after inference), or -1.
+func (s *source) totalRows() int64 {
+	if t, ok := s.r.(interface{ TotalRows() int64 }); ok {
+		return t.TotalRows()
 	}
-	s := &source{src: src, prec: opts.Transform.Precision}
+	return -1
+}
+
+// open opens an input by name, infers (CSV) or reads (Arrow, Parquet) its
+// schema, and decides the normalisation.
+func open(ctx context.Context, name string, opts *Options) (*source, error) {
+	s := &source{prec: opts.Transform.Precision}
 	co := opts.CSV
 	co.Kinds = opts.Transform.CSVKinds()
 	if co.ChunkSize == 0 {
 		co.ChunkSize = DefaultChunkSize
 	}
-	s.r, err = frame.NewCSVReader(src, name, co)
+	var err error
+	s.r, s.closeFn, err = frame.OpenChunkReader(ctx, name, opts.Stdin, co)
 	if err != nil {
-		s.close()
 		return nil, err
 	}
 	to := opts.Transform
@@ -396,7 +403,7 @@ func write(ctx context.Context, s *source, name string, client influxdb2.Client,
 		return err
 	}
 	if opts.Watch != nil {
-		done := opts.Watch(name, s.r.TotalRows(), w.Stats)
+		done := opts.Watch(name, s.totalRows(), w.Stats)
 		defer done()
 	}
 	workers := w.Options().Workers
