@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -76,16 +75,7 @@ type ArrowOptions struct {
 // input is thus a *ParseError wrapping ErrCorrupt, never a panic nor an
 // allocation much larger than the input.
 type ArrowReader struct {
-	name   string
-	mem    memory.Allocator
-	rd     *ipc.Reader
-	schema *Schema
-	convs  []columnConv
-	cur    arrow.Record
-	rows   int64
-	err    error
-	done   bool
-	refs   atomic.Int64
+	convReader
 }
 
 // arrowMagic starts and ends an Arrow IPC file.
@@ -125,7 +115,7 @@ func NewArrowReader(r io.Reader, name string, opts ArrowOptions) (*ArrowReader, 
 		rd.Release()
 		return nil, err
 	}
-	ar := &ArrowReader{name: name, mem: mem, rd: rd, schema: schema, convs: convs}
+	ar := &ArrowReader{newConvReader(name, mem, rd, schema, convs)}
 	ar.refs.Store(1)
 	return ar, nil
 }
@@ -178,78 +168,16 @@ func wrapArrowErr(name string, err error) error {
 	return &ParseError{File: name, Err: fmt.Errorf("reading Arrow IPC: %w", err)}
 }
 
-// FrameSchema returns the frame schema of the records: kinds from the Arrow
-// types (or the influxframe kind metadata of a file influxframe wrote, where
-// it fits the type), roles none.
-func (r *ArrowReader) FrameSchema() *Schema { return r.schema }
-
-// Schema returns the Arrow schema of the records Next yields.
-func (r *ArrowReader) Schema() *arrow.Schema { return r.schema.Arrow() }
-
-// Name returns the input's name as given to NewArrowReader.
-func (r *ArrowReader) Name() string { return r.name }
-
 // Next reads the next record batch, skipping empty ones. It returns false at
 // the end of the input or on error; Err tells which.
 func (r *ArrowReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.done || r.err != nil {
-		return false
-	}
-	for r.rd.Next() {
-		rec := r.rd.Record()
-		if rec.NumRows() == 0 {
-			continue
+	ok, ended := r.next()
+	if ended {
+		if err := r.src.Err(); err != nil {
+			r.err = wrapArrowErr(r.name, err)
 		}
-		out, err := convertRecord(r.mem, r.name, r.schema, r.convs, rec)
-		if err != nil {
-			r.err = err
-			return false
-		}
-		r.rows += out.NumRows()
-		r.cur = out
-		return true
 	}
-	r.done = true
-	if err := r.rd.Err(); err != nil {
-		r.err = wrapArrowErr(r.name, err)
-	}
-	return false
-}
-
-// Record returns the current record. It is valid until the next call to
-// Next or Release; Retain it to keep it longer.
-func (r *ArrowReader) Record() arrow.Record { return r.cur }
-
-// Lines returns nil: Arrow data has no lines.
-func (r *ArrowReader) Lines() []int64 { return nil }
-
-// Rows returns the number of rows read so far.
-func (r *ArrowReader) Rows() int64 { return r.rows }
-
-// Err returns the error that stopped Next, if any: a *ParseError.
-func (r *ArrowReader) Err() error { return r.err }
-
-// Retain adds a reference to the reader.
-func (r *ArrowReader) Retain() { r.refs.Add(1) }
-
-// Release drops a reference; the last one frees the current record and
-// what the reader holds. It does not close the input.
-func (r *ArrowReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.rd != nil {
-		r.rd.Release()
-		r.rd = nil
-	}
+	return ok
 }
 
 // OpenChunkReader opens an input by name, as Open does ("-" is stdin, an

@@ -7,9 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync/atomic"
 
-	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
@@ -48,18 +46,8 @@ type ParquetOptions struct {
 // such as an *os.File. A caller holding a stream (stdin, a URL, a .gz file)
 // spools it to a temporary file first, as OpenChunkReader does.
 type ParquetReader struct {
-	name   string
-	mem    memory.Allocator
-	pf     *file.Reader
-	rr     pqarrow.RecordReader
-	schema *Schema
-	convs  []columnConv
-	cur    arrow.Record
-	rows   int64
-	total  int64 // rows the file's metadata promises
-	err    error
-	done   bool
-	refs   atomic.Int64
+	convReader
+	total int64 // rows the file's metadata promises
 }
 
 // NewParquetReader opens the Parquet file f and returns a reader of its
@@ -110,21 +98,10 @@ func newParquetReader(f parquet.ReaderAtSeeker, name string, opts ParquetOptions
 		rr.Release()
 		return nil, err
 	}
-	pr := &ParquetReader{name: name, mem: mem, pf: pf, rr: rr, schema: schema, convs: convs, total: pf.NumRows()}
+	pr := &ParquetReader{convReader: newConvReader(name, mem, rr, schema, convs), total: pf.NumRows()}
 	pr.refs.Store(1)
 	return pr, nil
 }
-
-// FrameSchema returns the frame schema of the records: kinds from the Arrow
-// types (or the influxframe kind metadata of a file influxframe wrote, where
-// it fits the type), roles none.
-func (r *ParquetReader) FrameSchema() *Schema { return r.schema }
-
-// Schema returns the Arrow schema of the records Next yields.
-func (r *ParquetReader) Schema() *arrow.Schema { return r.schema.Arrow() }
-
-// Name returns the input's name as given to NewParquetReader.
-func (r *ParquetReader) Name() string { return r.name }
 
 // Next reads the next batch of rows. It returns false at the end of the
 // file or on error; Err tells which.
@@ -140,30 +117,12 @@ func (r *ParquetReader) Next() (ok bool) {
 			ok = false
 		}
 	}()
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
+	ok, ended := r.next()
+	if !ended {
+		return ok
 	}
-	if r.done || r.err != nil {
-		return false
-	}
-	for r.rr.Next() {
-		rec := r.rr.Record()
-		if rec.NumRows() == 0 {
-			continue
-		}
-		out, err := convertRecord(r.mem, r.name, r.schema, r.convs, rec)
-		if err != nil {
-			r.err = err
-			return false
-		}
-		r.rows += out.NumRows()
-		r.cur = out
-		return true
-	}
-	r.done = true
 	// The record reader reports the end of the file as io.EOF.
-	if err := r.rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+	if err := r.src.Err(); err != nil && !errors.Is(err, io.EOF) {
 		r.err = &ParseError{File: r.name, Err: fmt.Errorf("reading Parquet: %w", err)}
 		return false
 	}
@@ -171,38 +130,6 @@ func (r *ParquetReader) Next() (ok bool) {
 		r.err = &ParseError{File: r.name, Err: fmt.Errorf("%w: read %d rows of the %d the Parquet metadata promises", ErrCorrupt, r.rows, r.total)}
 	}
 	return false
-}
-
-// Record returns the current record. It is valid until the next call to
-// Next or Release; Retain it to keep it longer.
-func (r *ParquetReader) Record() arrow.Record { return r.cur }
-
-// Lines returns nil: Parquet data has no lines.
-func (r *ParquetReader) Lines() []int64 { return nil }
-
-// Rows returns the number of rows read so far.
-func (r *ParquetReader) Rows() int64 { return r.rows }
-
-// Err returns the error that stopped Next, if any: a *ParseError.
-func (r *ParquetReader) Err() error { return r.err }
-
-// Retain adds a reference to the reader.
-func (r *ParquetReader) Retain() { r.refs.Add(1) }
-
-// Release drops a reference; the last one frees the current record and the
-// column readers. It does not close the file.
-func (r *ParquetReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.rr != nil {
-		r.rr.Release()
-		r.rr = nil
-	}
 }
 
 // checkParquetMeta checks what the parquet library trusts in a file's
