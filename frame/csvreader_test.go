@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/influxframe/influxframe/internal/golden"
 )
 
 func TestClassify(t *testing.T) {
@@ -229,5 +231,5 @@ func TestReadCSVGolden(t *testing.T) {
 	if err := WriteCSV(&buf, f); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "testdata/read_write.golden.csv", buf.Bytes())
+	golden.Check(t, "testdata/read_write.golden.csv", buf.Bytes())
 }

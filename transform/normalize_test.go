@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/golden"
 )
 
 // run reads csv, normalises every chunk and returns the output rows as
@@ -294,10 +295,10 @@ func TestReportText(t *testing.T) {
 	if err := rep.WriteText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	goldenFile(t, "testdata/report.golden.txt", buf.Bytes())
+	golden.Check(t, "testdata/report.golden.txt", buf.Bytes())
 	buf.Reset()
 	if err := rep.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
-	goldenFile(t, "testdata/report.golden.json", buf.Bytes())
+	golden.Check(t, "testdata/report.golden.json", buf.Bytes())
 }
