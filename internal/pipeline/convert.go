@@ -44,9 +44,6 @@ func Convert(ctx context.Context, name, out string, opts Options) (*FileResult, 
 		return nil, err
 	}
 	defer s.close()
-	if opts.OnSchema != nil {
-		opts.OnSchema(s.norm.Report())
-	}
 	res := &FileResult{File: name}
 	rejects, rpath, err := openRejects(name, &opts)
 	if err != nil {

@@ -150,7 +150,7 @@ func (s *source) totalRows() int64 {
 }
 
 // open opens an input by name, infers (CSV) or reads (Arrow, Parquet) its
-// schema, and decides the normalisation.
+// schema, decides the normalisation and tells Options.OnSchema.
 func open(ctx context.Context, name string, opts *Options) (*source, error) {
 	s := &source{prec: opts.Transform.Precision}
 	co := opts.CSV
@@ -171,6 +171,9 @@ func open(ctx context.Context, name string, opts *Options) (*source, error) {
 	if err != nil {
 		s.close()
 		return nil, err
+	}
+	if opts.OnSchema != nil {
+		opts.OnSchema(s.norm.Report())
 	}
 	return s, nil
 }
@@ -243,9 +246,6 @@ func Validate(ctx context.Context, files []string, opts Options) ([]FileResult, 
 			return out, err
 		}
 		res := FileResult{File: name}
-		if opts.OnSchema != nil {
-			opts.OnSchema(s.norm.Report())
-		}
 		for s.r.Next() {
 			if err := ctx.Err(); err != nil {
 				s.close()
@@ -310,9 +310,6 @@ func importOne(ctx context.Context, client influxdb2.Client, org, bucket, name s
 		return nil, err
 	}
 	defer s.close()
-	if opts.OnSchema != nil {
-		opts.OnSchema(s.norm.Report())
-	}
 	res := &FileResult{File: name}
 
 	rejects, rpath, err := openRejects(name, &opts)
