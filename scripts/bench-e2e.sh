@@ -17,22 +17,9 @@ go build -o bin/gentaxi ./internal/tools/gentaxi
 mkdir -p out/bench
 data="out/bench/taxi-$rows.csv"
 [[ -s "$data" ]] || bin/gentaxi -rows "$rows" -mixed=false -out "$data"
-tmp="$(mktemp -d)"
-server_pid=""
-cleanup() {
-	[[ -n "$server_pid" ]] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-bin/influxserver -kind "$kind" -dir "$tmp/server" >"$tmp/server.env" 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 1 1800); do
-	grep -q '^INFLUX_PID=' "$tmp/server.env" 2>/dev/null && break
-	kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-	sleep 0.1
-done
-# shellcheck disable=SC1091
-source "$tmp/server.env"
+# shellcheck source=scripts/lib-server.sh
+source scripts/lib-server.sh
+start_server "$kind"
 export INFLUXDB_V2_TOKEN="$INFLUX_TOKEN"
 args=(import --url "$INFLUX_URL" --bucket "$INFLUX_BUCKET" --mode "$mode"
 	--tags dispatching_base_num,store_and_fwd_flag --string-fields dropoff_datetime

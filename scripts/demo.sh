@@ -11,29 +11,13 @@ cli="$root/bin/influxframe"
 out="$root/out/demo"
 mkdir -p "$out"
 rm -f "$out"/*
-tmp="$(mktemp -d)"
-server_pid=""
-cleanup() {
-	if [[ -n "$server_pid" ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib-server.sh
+source scripts/lib-server.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "starting InfluxDB 1.8.10 on a free loopback port in $tmp"
-bin/influxserver -kind 1.8.10 -dir "$tmp/server" >"$tmp/server.env" 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 1 1800); do
-	grep -q '^INFLUX_URL=' "$tmp/server.env" 2>/dev/null && break
-	kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-	sleep 0.1
-done
-# shellcheck disable=SC1091
-source "$tmp/server.env"
+start_server 1.8.10
 echo "server at $INFLUX_URL"
 
 sample=testdata/taxi_sample.csv
