@@ -72,13 +72,8 @@ func TestWrongTokenExitsOneWithoutShowingIt(t *testing.T) {
 func TestCreateBucket(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			s, bucket := server(t, kind)
-			flags, env := conn(s, bucket)
-			for i, f := range flags {
-				if f == "--bucket" {
-					flags[i+1] = "made_by_import"
-				}
-			}
+			s := testserver.Shared(t, kind)
+			flags, env := conn(s, "made_by_import")
 			args := append(append([]string{"import"}, flags...), sampleSchema...)
 			args = append(args, "--mixed", "drop", "--create-bucket", "../../testdata/taxi_sample.csv")
 			code, stdout, stderr := runCLI(t, env, "", args...)
@@ -173,12 +168,7 @@ func TestStoppedImportReplaysFromRejects(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			s, bucket := server(t, kind)
 			flags, env := conn(s, bucket)
-			bad := append([]string(nil), flags...)
-			for i, f := range bad {
-				if f == "--bucket" {
-					bad[i+1] = "no_such_bucket"
-				}
-			}
+			bad, _ := conn(s, "no_such_bucket")
 			rej := filepath.Join(t.TempDir(), "taxi.rejected.lp")
 			args := append(append([]string{"import"}, bad...), sampleSchema...)
 			args = append(args, "--mixed", "drop", "--batch-size", "500", "--rejects", rej, "../../testdata/taxi_sample.csv")
