@@ -75,69 +75,21 @@ func newAppender(dst, src arrow.DataType) (appender, error) {
 func sameAppender(t arrow.DataType) appender {
 	switch t.ID() {
 	case arrow.BOOL:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.BooleanBuilder).Append(a.(*array.Boolean).Value(i))
-		}
+		return copier[bool, *array.Boolean, *array.BooleanBuilder]
 	case arrow.INT64:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.Int64Builder).Append(a.(*array.Int64).Value(i))
-		}
+		return copier[int64, *array.Int64, *array.Int64Builder]
 	case arrow.UINT64:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.Uint64Builder).Append(a.(*array.Uint64).Value(i))
-		}
+		return copier[uint64, *array.Uint64, *array.Uint64Builder]
 	case arrow.FLOAT64:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.Float64Builder).Append(a.(*array.Float64).Value(i))
-		}
+		return copier[float64, *array.Float64, *array.Float64Builder]
 	case arrow.STRING:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.StringBuilder).Append(a.(*array.String).Value(i))
-		}
+		return copier[string, *array.String, *array.StringBuilder]
 	case arrow.BINARY:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.BinaryBuilder).Append(a.(*array.Binary).Value(i))
-		}
+		return copier[[]byte, *array.Binary, *array.BinaryBuilder]
 	case arrow.TIMESTAMP:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.TimestampBuilder).Append(a.(*array.Timestamp).Value(i))
-		}
+		return copier[arrow.Timestamp, *array.Timestamp, *array.TimestampBuilder]
 	case arrow.DURATION:
-		return func(b array.Builder, a arrow.Array, i int) {
-			if a.IsNull(i) {
-				b.AppendNull()
-				return
-			}
-			b.(*array.DurationBuilder).Append(a.(*array.Duration).Value(i))
-		}
+		return copier[arrow.Duration, *array.Duration, *array.DurationBuilder]
 	}
 	// Other types, from frames that were not decoded here: through the
 	// value's text, which Arrow builders read back.
@@ -150,6 +102,15 @@ func sameAppender(t arrow.DataType) appender {
 			b.AppendNull()
 		}
 	}
+}
+
+// copier copies value i of a (an A) to b (a B), or a null.
+func copier[T any, A interface{ Value(int) T }, B interface{ Append(T) }](b array.Builder, a arrow.Array, i int) {
+	if a.IsNull(i) {
+		b.AppendNull()
+		return
+	}
+	b.(B).Append(a.(A).Value(i))
 }
 
 // floatGetter returns a function reading value i of a numeric array as a
