@@ -169,19 +169,39 @@ func (p *TimeParser) Parse(s string) (int64, error) {
 	}
 }
 
+// epochMul is the nanoseconds in one unit of each epoch format.
+var epochMul = map[string]int64{FormatUnix: 1e9, FormatUnixMs: 1e6, FormatUnixUs: 1e3, FormatUnixNs: 1}
+
 func parseEpoch(format, s string) (int64, error) {
-	mul := map[string]int64{FormatUnix: 1e9, FormatUnixMs: 1e6, FormatUnixUs: 1e3, FormatUnixNs: 1}[format]
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if mul > 1 && (n > (1<<63-1)/mul || n < -(1<<63-1)/mul) {
-			return 0, fmt.Errorf("%w: %q is out of range for %s", ErrBadValue, s, format)
-		}
-		return n * mul, nil
+		return epochInt(format, n)
 	}
+	mul := epochMul[format]
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %q is not a %s timestamp", ErrBadValue, s, format)
 	}
 	return int64(f * float64(mul)), nil
+}
+
+// epochInt returns the integer epoch n, in an epoch format, as nanoseconds.
+func epochInt(format string, n int64) (int64, error) {
+	mul := epochMul[format]
+	if mul > 1 && (n > (1<<63-1)/mul || n < -(1<<63-1)/mul) {
+		return 0, fmt.Errorf("%w: %q is out of range for %s", ErrBadValue, strconv.FormatInt(n, 10), format)
+	}
+	return n * mul, nil
+}
+
+// ParseInt returns an integer timestamp as nanoseconds without going
+// through its text, when the parser's format is an epoch format (ok=false
+// otherwise: the caller then parses the text with Parse).
+func (p *TimeParser) ParseInt(n int64) (ns int64, ok bool, err error) {
+	if _, epoch := epochMul[p.format]; !epoch {
+		return 0, false, nil
+	}
+	ns, err = epochInt(p.format, n)
+	return ns, true, err
 }
 
 // EpochUnit guesses the unit of integer epoch timestamps from a magnitude:

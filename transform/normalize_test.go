@@ -153,6 +153,11 @@ func TestNormalize(t *testing.T) {
 			rows: []string{"2020-01-01T00:00:00Z|1"},
 		},
 		{
+			name: "epoch milliseconds",
+			in:   "time,v\n1577836800123,1\n",
+			rows: []string{"2020-01-01T00:00:00.123Z|1"},
+		},
+		{
 			name: "zone-less times in a named zone",
 			in:   "time,v\n2020-01-01 01:00:00,1\n",
 			opts: Options{Location: mustZone(t, "Europe/Paris")},

@@ -54,6 +54,12 @@ func (n *Normalizer) pickTime() error {
 		n.timeOf = func(arr arrow.Array, i int) (int64, error) {
 			return p.Parse(frame.FormatValue(arr, i))
 		}
+		if _, epoch, _ := p.ParseInt(0); epoch && t.ID() == arrow.INT64 {
+			n.timeOf = func(arr arrow.Array, i int) (int64, error) {
+				ns, _, err := p.ParseInt(arr.(*array.Int64).Value(i))
+				return ns, err
+			}
+		}
 	case t.ID() == arrow.STRING:
 		var mask uint32
 		if c.Stats != nil {
