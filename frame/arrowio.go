@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
@@ -17,7 +16,18 @@ func WriteArrow(w io.Writer, f *Frame) error { return WriteFile(w, FormatArrow, 
 // WriteArrowStream writes the frame in the Arrow IPC stream format (.arrows).
 func WriteArrowStream(w io.Writer, f *Frame) error { return WriteFile(w, FormatArrowStream, f) }
 
-// ReadArrowFile reads an Arrow IPC file into a Frame.
+// ReadArrowFile reads an Arrow IPC file (or stream) into a Frame. It reads
+// through the checks of NewArrowReader: the file is read sequentially and
+// every message is checked before the arrow library decodes it, so that
+// corrupt input is a *ParseError wrapping ErrCorrupt, never a panic nor an
+// allocation much larger than the file, and union, run-end encoded and view
+// columns, dictionary-encoded fields inside nested ones and big-endian data
+// are refused with ErrUnsupportedType. Unlike NewArrowReader it converts
+// nothing: the chunks are the file's record batches (empty ones included)
+// with their Arrow types (dictionary-encoded columns stay so), and the
+// kinds, roles, measurement and precision are those its schema metadata
+// records (SchemaFromArrow), so that a frame written by WriteArrow reads
+// back as it was. mem nil means memory.DefaultAllocator.
 func ReadArrowFile(path string, mem memory.Allocator) (*Frame, error) {
 	if mem == nil {
 		mem = memory.DefaultAllocator
@@ -27,26 +37,26 @@ func ReadArrowFile(path string, mem memory.Allocator) (*Frame, error) {
 		return nil, fmt.Errorf("frame: %w", err)
 	}
 	defer fh.Close()
-	fr, err := ipc.NewFileReader(fh, ipc.WithAllocator(mem))
+	rd, err := openIPC(fh, path, mem)
 	if err != nil {
-		return nil, &ParseError{File: path, Err: err}
+		return nil, err
 	}
-	defer fr.Close()
-	recs := make([]arrow.Record, 0, fr.NumRecords())
+	defer rd.Release()
+	var recs []arrow.Record
 	defer func() {
 		for _, r := range recs {
 			r.Release()
 		}
 	}()
-	for i := 0; i < fr.NumRecords(); i++ {
-		rec, err := fr.Record(i)
-		if err != nil {
-			return nil, &ParseError{File: path, Err: err}
-		}
+	for rd.Next() {
+		rec := rd.Record()
 		rec.Retain()
 		recs = append(recs, rec)
 	}
-	return New(SchemaFromArrow(fr.Schema()), recs...)
+	if err := rd.Err(); err != nil {
+		return nil, wrapArrowErr(path, err)
+	}
+	return New(SchemaFromArrow(rd.Schema()), recs...)
 }
 
 // offsetWriter lets the IPC file writer, which only asks where it is, write

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/influxframe/influxframe/internal/arrowcheck"
 )
 
 // Sentinel causes of the typed readers' errors.
@@ -71,6 +72,24 @@ func NewArrowReader(r io.Reader, name string, opts ArrowOptions) (*ArrowReader, 
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
+	rd, err := openIPC(r, name, mem)
+	if err != nil {
+		return nil, err
+	}
+	schema, convs, err := planImport(rd.Schema(), name)
+	if err != nil {
+		rd.Release()
+		return nil, err
+	}
+	ar := &ArrowReader{newConvReader(name, mem, rd, schema, convs)}
+	ar.refs.Store(1)
+	return ar, nil
+}
+
+// openIPC returns an arrow IPC reader of the file or stream in r whose
+// every message is checked by arrowcheck; its records are as the input
+// has them. Errors are *ParseError values naming name.
+func openIPC(r io.Reader, name string, mem memory.Allocator) (*ipc.Reader, error) {
 	if err := checkArrowFooter(r); err != nil {
 		return nil, &ParseError{File: name, Err: err}
 	}
@@ -88,15 +107,52 @@ func NewArrowReader(r io.Reader, name string, opts ArrowOptions) (*ArrowReader, 
 		msgs.Release()
 		return nil, wrapArrowErr(name, err)
 	}
-	schema, convs, err := planImport(rd.Schema(), name)
-	if err != nil {
-		rd.Release()
-		return nil, err
-	}
-	ar := &ArrowReader{newConvReader(name, mem, rd, schema, convs)}
-	ar.refs.Store(1)
-	return ar, nil
+	return rd, nil
 }
+
+// ipcMessages is arrowcheck's checked reader of IPC messages, its errors
+// restated in frame's terms: ErrCorrupt, ErrUnsupportedType, columnError.
+type ipcMessages struct {
+	*arrowcheck.MessageReader
+}
+
+// newIPCMessages returns a checked reader of the IPC stream in r; file
+// tells that r holds the stream of an IPC file past its leading magic.
+func newIPCMessages(r io.Reader, file bool) *ipcMessages {
+	return &ipcMessages{arrowcheck.NewMessageReader(r, file)}
+}
+
+// Message returns the next message, checked; io.EOF at the end of the
+// stream. It is valid until the next call.
+func (m *ipcMessages) Message() (*ipc.Message, error) {
+	msg, err := m.MessageReader.Message()
+	return msg, fromCheck(err)
+}
+
+// fromCheck restates an error of arrowcheck with frame's sentinel causes
+// (keeping its text); other errors, io.EOF among them, are returned as
+// they are.
+func fromCheck(err error) error {
+	var ce *arrowcheck.ColumnError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return &columnError{col: ce.Column, name: ce.Name, err: fromCheck(ce.Err)}
+	case errors.Is(err, arrowcheck.ErrCorrupt):
+		return &checkError{cause: ErrCorrupt, err: err}
+	case errors.Is(err, arrowcheck.ErrUnsupported):
+		return &checkError{cause: ErrUnsupportedType, err: err}
+	}
+	return err
+}
+
+// checkError is an error of arrowcheck that also wraps frame's matching
+// sentinel cause. The sentinels of both packages have the same text.
+type checkError struct{ cause, err error }
+
+func (e *checkError) Error() string   { return e.err.Error() }
+func (e *checkError) Unwrap() []error { return []error{e.cause, e.err} }
 
 // checkArrowFooter looks for the closing magic of an IPC file when r can
 // be read at random, so that a truncated file fails before its first

@@ -2,18 +2,15 @@ package frame
 
 import (
 	"bytes"
-	"compress/gzip"
-	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -147,7 +144,7 @@ func readAll(t testing.TB, r ChunkReader) ([][]string, int) {
 	return rows, n
 }
 
-func writeFile(t testing.TB, dir, name, format string, f *Frame) string {
+func writeFile(t testing.TB, dir, name string, format Format, f *Frame) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	fh, err := os.Create(path)
@@ -205,9 +202,11 @@ func TestReadersRoundTrip(t *testing.T) {
 		{"typed", typedFrame},
 	}
 	formats := []struct {
-		name, format, ext string
-		open              opener
-		records           func(f *Frame) int // records expected back
+		name    string
+		format  Format
+		ext     string
+		open    opener
+		records func(f *Frame) int // records expected back
 	}{
 		{"arrow-file", FormatArrow, ".arrow", openArrow(true), (*Frame).NumChunks},
 		{"arrow-file-unseekable", FormatArrow, ".feather", openArrow(false), (*Frame).NumChunks},
@@ -716,123 +715,6 @@ func TestArrowCorrupt(t *testing.T) {
 	}
 }
 
-// TestOpenChunkReader opens every format by name, compressed, from stdin
-// and over HTTP, and checks that the spool files go away.
-func TestOpenChunkReader(t *testing.T) {
-	mem := checkedMem(t)
-	src := everyKindFrame(t, mem)
-	defer src.Release()
-	want := frameCells(src)
-	dir := t.TempDir()
-	spool := filepath.Join(dir, "spool")
-	if err := os.Mkdir(spool, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	content := map[string][]byte{}
-	for _, fm := range []string{FormatCSV, FormatArrow, FormatArrowStream, FormatParquet} {
-		var buf bytes.Buffer
-		if err := WriteFile(&buf, fm, src); err != nil {
-			t.Fatal(err)
-		}
-		content[fm] = buf.Bytes()
-	}
-	put := func(name, format string, gz bool) string {
-		data := content[format]
-		if gz {
-			var buf bytes.Buffer
-			zw := gzip.NewWriter(&buf)
-			zw.Write(data)
-			zw.Close()
-			data = buf.Bytes()
-		}
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer srv.Close()
-	put("served.parquet", FormatParquet, false)
-	put("served.arrow", FormatArrow, false)
-
-	for _, tc := range []struct {
-		name   string
-		path   string
-		stdin  []byte
-		reader string
-	}{
-		{"csv", put("a.csv", FormatCSV, false), nil, "*frame.CSVReader"},
-		{"csv.gz", put("a.csv.gz", FormatCSV, true), nil, "*frame.CSVReader"},
-		{"arrow", put("a.arrow", FormatArrow, false), nil, "*frame.ArrowReader"},
-		{"feather", put("a.FEATHER", FormatArrow, false), nil, "*frame.ArrowReader"},
-		{"arrow.gz", put("a.arrow.gz", FormatArrow, true), nil, "*frame.ArrowReader"},
-		{"arrows", put("a.arrows", FormatArrowStream, false), nil, "*frame.ArrowReader"},
-		{"arrows.gz", put("a.arrows.gz", FormatArrowStream, true), nil, "*frame.ArrowReader"},
-		{"parquet", put("a.parquet", FormatParquet, false), nil, "*frame.ParquetReader"},
-		{"parquet.gz", put("a.parquet.gz", FormatParquet, true), nil, "*frame.ParquetReader"},
-		{"url parquet", srv.URL + "/served.parquet?x=1", nil, "*frame.ParquetReader"},
-		{"url arrow", srv.URL + "/served.arrow#frag", nil, "*frame.ArrowReader"},
-		{"stdin csv", "-", content[FormatCSV], "*frame.CSVReader"},
-		{"stdin arrow file", "-", content[FormatArrow], "*frame.ArrowReader"},
-		{"stdin arrow stream", "-", content[FormatArrowStream], "*frame.ArrowReader"},
-		{"stdin parquet", "-", content[FormatParquet], "*frame.ParquetReader"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r, closeFn, err := OpenChunkReader(context.Background(), tc.path, bytes.NewReader(tc.stdin),
-				CSVOptions{Allocator: mem, TempDir: spool})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := fmt.Sprintf("%T", r); got != tc.reader {
-				t.Errorf("reader %s, want %s", got, tc.reader)
-			}
-			got, _ := readAll(t, r)
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("values\n got %q\nwant %q", got, want)
-			}
-			r.Release()
-			if err := closeFn(); err != nil {
-				t.Errorf("close: %v", err)
-			}
-			if left, _ := os.ReadDir(spool); len(left) != 0 {
-				t.Errorf("spool files left: %v", left)
-			}
-		})
-	}
-	t.Run("missing file", func(t *testing.T) {
-		if _, _, err := OpenChunkReader(context.Background(), filepath.Join(dir, "none.parquet"), nil, CSVOptions{}); err == nil {
-			t.Error("no error for a missing file")
-		}
-	})
-	t.Run("corrupt parquet spool removed", func(t *testing.T) {
-		bad := append([]byte("PAR1"), content[FormatParquet][:100]...)
-		_, _, err := OpenChunkReader(context.Background(), "-", bytes.NewReader(bad), CSVOptions{Allocator: mem, TempDir: spool})
-		checkCorruptErr(t, err, "-")
-		if err == nil {
-			t.Error("no error for a truncated Parquet file")
-		}
-		if left, _ := os.ReadDir(spool); len(left) != 0 {
-			t.Errorf("spool files left: %v", left)
-		}
-	})
-}
-
-func TestInputFormat(t *testing.T) {
-	for in, want := range map[string]string{
-		"a.csv": FormatCSV, "a.txt": FormatCSV, "-": FormatCSV, "a.tsv.gz": FormatCSV,
-		"a.arrow": FormatArrow, "x/a.feather": FormatArrow, "a.Arrow.GZ": FormatArrow,
-		"a.arrows": FormatArrowStream, "a.arrows.gz": FormatArrowStream,
-		"a.parquet": FormatParquet, "a.parquet.gz": FormatParquet,
-		"https://h/p/a.parquet?sig=x.csv": FormatParquet, "http://h/a.arrows#t": FormatArrowStream,
-		"https://h/data.csv?format=.parquet": FormatCSV,
-	} {
-		if got := inputFormat(in); got != want {
-			t.Errorf("inputFormat(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // FuzzArrowStream feeds arbitrary bytes to NewArrowReader as a stream
 // (nothing to seek) and reads every value of every record: it must never
 // panic, nor let the arrow library panic and recover, and must return every
@@ -922,7 +804,7 @@ func benchFrame(b *testing.B, n int, dict bool) *Frame {
 	return f
 }
 
-func benchmarkArrow(b *testing.B, format string) {
+func benchmarkArrow(b *testing.B, format Format) {
 	src := benchFrame(b, 200_000, true)
 	var buf bytes.Buffer
 	if err := WriteFile(&buf, format, src); err != nil {
@@ -1052,5 +934,167 @@ func TestParquetGuards(t *testing.T) {
 		if err := checkStoredSchema(md); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "vector of 2147483647") {
 			t.Errorf("error %v, want ErrCorrupt about the vector", err)
 		}
+	})
+}
+
+// readArrowFileBound is the most one ReadArrowFile call may allocate on a
+// damaged copy of a file of a few KB. Without the checks, lengths read
+// from the damaged file are allocated as they claim: gigabytes.
+const readArrowFileBound = 64 << 20
+
+// TestReadArrowFileCorruption writes a small Arrow file (two record
+// batches; int64, float64, string with nulls, timestamp, bool and
+// dictionary columns) and damages every byte of it three ways: each time
+// ReadArrowFile returns a frame whose every value can be read or a
+// *ParseError naming the file and wrapping ErrCorrupt or
+// ErrUnsupportedType, never panics nor crashes, and allocates at most
+// readArrowFileBound. The intact file reads back as it was written,
+// types and roles included.
+func TestReadArrowFileCorruption(t *testing.T) {
+	build := memory.NewGoAllocator()
+	catType := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}
+	as := arrow.NewSchema([]arrow.Field{
+		{Name: "i", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "t", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}, Nullable: true},
+		{Name: "b", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+		{Name: "cat", Type: catType, Nullable: true},
+	}, nil)
+	cols := SchemaFromArrow(as).Columns
+	cols[3].Role = RoleTime
+	schema, err := NewSchema(cols, "m", as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chunks []arrow.Record
+	for c := 0; c < 2; c++ {
+		ib := array.NewInt64Builder(build)
+		fb := array.NewFloat64Builder(build)
+		sb := array.NewStringBuilder(build)
+		tb := array.NewTimestampBuilder(build, as.Field(3).Type.(*arrow.TimestampType))
+		bb := array.NewBooleanBuilder(build)
+		xb := array.NewInt16Builder(build)
+		for r := 0; r < 4; r++ {
+			v := c*4 + r
+			ib.Append(int64(v) - 3)
+			fb.Append(float64(v) / 8)
+			if v%3 == 1 {
+				sb.AppendNull()
+				xb.AppendNull()
+			} else {
+				sb.Append(strings.Repeat("é", v))
+				xb.Append(int16(v % 3))
+			}
+			tb.Append(arrow.Timestamp(1700000000000000000 + int64(v)*1e9))
+			bb.Append(v%2 == 0)
+		}
+		db := array.NewStringBuilder(build)
+		db.AppendValues([]string{"red", "green", "blue"}, nil) // the same in both batches
+		arrs := []arrow.Array{ib.NewArray(), fb.NewArray(), sb.NewArray(), tb.NewArray(), bb.NewArray(),
+			dictArray(t, build, catType, xb.NewArray(), db.NewArray())}
+		for _, b := range []array.Builder{ib, fb, sb, tb, bb, xb, db} {
+			b.Release()
+		}
+		// The records take the frame schema's Arrow form, metadata included.
+		chunks = append(chunks, array.NewRecord(schema.Arrow(), arrs, -1))
+		for _, a := range arrs {
+			a.Release()
+		}
+	}
+	src, err := New(schema, chunks...)
+	for _, c := range chunks {
+		c.Release()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Release()
+	var buf bytes.Buffer
+	if err := WriteArrow(&buf, src); err != nil {
+		t.Fatal(err)
+	}
+	full := buf.Bytes()
+	dir := t.TempDir()
+	mem := checkedMem(t)
+
+	t.Run("intact", func(t *testing.T) {
+		path := filepath.Join(dir, "intact.arrow")
+		if err := os.WriteFile(path, full, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadArrowFile(path, mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer back.Release()
+		if got, want := fmt.Sprint(frameCells(back)), fmt.Sprint(frameCells(src)); got != want {
+			t.Errorf("values\n got %s\nwant %s", got, want)
+		}
+		if back.NumChunks() != 2 || !sameFields(back.Schema().Arrow(), as) {
+			t.Errorf("%d chunks of %s, want 2 of %s", back.NumChunks(), back.Schema().Arrow(), as)
+		}
+		if s := back.Schema(); s.Columns[3].Role != RoleTime || s.Measurement != "m" {
+			t.Errorf("roles and measurement %v %q, want time on column t and m", s.Columns, s.Measurement)
+		}
+	})
+
+	t.Run("damaged", func(t *testing.T) {
+		stride := 1
+		if testing.Short() {
+			stride = 7
+		}
+		patterns := []struct {
+			name   string
+			damage func(byte) byte
+		}{
+			{"xor 0xff", func(b byte) byte { return b ^ 0xff }},
+			{"xor 0x01", func(b byte) byte { return b ^ 0x01 }},
+			{"set 0x7f", func(byte) byte { return 0x7f }},
+		}
+		path := filepath.Join(dir, "damaged.arrow")
+		damaged := make([]byte, len(full))
+		var ms runtime.MemStats
+		var most uint64 // the most one call allocated
+		read := func(at int, pattern string) {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("byte %d, %s: panic: %v", at, pattern, p)
+				}
+			}()
+			runtime.ReadMemStats(&ms)
+			before := ms.TotalAlloc
+			f, err := ReadArrowFile(path, mem)
+			runtime.ReadMemStats(&ms)
+			n := ms.TotalAlloc - before
+			if n > readArrowFileBound {
+				t.Fatalf("byte %d, %s: ReadArrowFile allocated %d MiB for a %d-byte file", at, pattern, n>>20, len(full))
+			}
+			most = max(most, n)
+			if err != nil {
+				checkCorruptErr(t, err, path)
+				if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrUnsupportedType) {
+					t.Fatalf("byte %d, %s: error %v wraps neither ErrCorrupt nor ErrUnsupportedType", at, pattern, err)
+				}
+				return
+			}
+			frameCells(f) // every value must be readable
+			f.Release()
+		}
+		calls := 0
+		for at := 0; at < len(full); at += stride {
+			for _, p := range patterns {
+				copy(damaged, full)
+				if damaged[at] = p.damage(full[at]); damaged[at] == full[at] {
+					continue
+				}
+				if err := os.WriteFile(path, damaged, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				read(at, p.name)
+				calls++
+			}
+		}
+		t.Logf("%d damaged copies of a %d-byte file read, allocating at most %d KiB each", calls, len(full), most>>10)
 	})
 }

@@ -15,9 +15,11 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
-// DefaultChunkSize is the number of rows per record when CSVOptions.ChunkSize
-// is zero.
-const DefaultChunkSize = 64 * 1024
+// DefaultChunkSize is the number of rows per record of every reader (CSV,
+// Parquet, a DataFrame, a decoded query result) when no chunk size is
+// given: large enough that per-record costs vanish, small enough that the
+// few records a streaming import holds at once bound its memory.
+const DefaultChunkSize = 16 * 1024
 
 // CSVOptions configure a CSVReader. The zero value reads comma-separated
 // text with a header row in chunks of DefaultChunkSize rows.
@@ -191,9 +193,7 @@ func (r *CSVReader) infer(in io.Reader) error {
 		if forced, ok := r.opts.Kinds[n]; ok {
 			k = forced
 		}
-		cols[i] = Column{Name: n, Kind: k, Stats: stats[i]}
-		fields[i] = arrow.Field{Name: n, Type: arrowTypeOf(k), Nullable: true}
-		r.convs[i] = converterOf(k)
+		cols[i], fields[i], r.convs[i] = textColumn(n, k, stats[i])
 	}
 	s, err := NewSchema(cols, "", arrow.NewSchema(fields, nil))
 	if err != nil {
@@ -201,6 +201,15 @@ func (r *CSVReader) infer(in io.Reader) error {
 	}
 	r.schema = s
 	return nil
+}
+
+// textColumn returns the column, Arrow field and cell converter of a column
+// of text cells of kind k (st.kind() unless forced) with statistics st. The
+// CSV reader and FromDataFrame's string columns both use it.
+func textColumn(name string, k Kind, st *Stats) (Column, arrow.Field, converter) {
+	return Column{Name: name, Kind: k, Stats: st},
+		arrow.Field{Name: name, Type: arrowTypeOf(k), Nullable: true},
+		converterOf(k)
 }
 
 // arrowTypeOf is the Arrow type a CSV column of kind k is stored as.

@@ -29,6 +29,13 @@
 // column): which column is the time column, and its layout and zone, are the
 // transform package's decisions. ParseTime parses them.
 //
+// gota DataFrames convert both ways. ToDataFrame copies a frame into one
+// series per column. FromDataFrame turns a DataFrame built in a script into
+// a frame that the transform package treats as one read from CSV: float,
+// int and bool series keep their types, and string series go through the
+// CSV inference and conversion above, with the DataFrame's 1-based row
+// numbers in place of lines.
+//
 // Errors about input are *ParseError values naming file, line and column, and
 // unwrap to a sentinel cause such as ErrFieldCount.
 package frame

@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -13,28 +14,41 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
-// File formats of NewRecordWriter.
+// Format is a file format influxframe reads or writes. FormatOf is the
+// one place that maps file names to formats.
+type Format string
+
+// The file formats. frame reads and writes the first four;
+// FormatLineProtocol is read and written by the sink and query packages.
 const (
-	FormatCSV         = "csv"
-	FormatArrow       = "arrow"  // Arrow IPC file (Feather v2)
-	FormatArrowStream = "arrows" // Arrow IPC stream
-	FormatParquet     = "parquet"
+	FormatCSV          Format = "csv"
+	FormatArrow        Format = "arrow"  // Arrow IPC file (Feather v2)
+	FormatArrowStream  Format = "arrows" // Arrow IPC stream
+	FormatParquet      Format = "parquet"
+	FormatLineProtocol Format = "lp" // InfluxDB line protocol
 )
 
-// FormatOfPath returns the format that a file name's extension names:
-// .csv, .arrow or .feather, .arrows, .parquet; "" for any other.
-func FormatOfPath(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return FormatCSV
+// ErrFormat is the cause of an error about a file name whose extension
+// names no format.
+var ErrFormat = errors.New("unknown file format")
+
+// FormatOf returns the format a file name's extension names: .csv (and
+// .tsv), .arrow or .feather, .arrows, .parquet, .lp, in any case. Other
+// names are an error wrapping ErrFormat.
+func FormatOf(name string) (Format, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv":
+		return FormatCSV, nil
 	case ".arrow", ".feather":
-		return FormatArrow
+		return FormatArrow, nil
 	case ".arrows":
-		return FormatArrowStream
+		return FormatArrowStream, nil
 	case ".parquet":
-		return FormatParquet
+		return FormatParquet, nil
+	case ".lp":
+		return FormatLineProtocol, nil
 	}
-	return ""
+	return "", fmt.Errorf("frame: %s: %w (want .csv, .arrow/.feather, .arrows, .parquet or .lp)", name, ErrFormat)
 }
 
 // RecordWriter writes a stream of records with one schema to a file
@@ -46,8 +60,9 @@ type RecordWriter interface {
 }
 
 // NewRecordWriter returns a writer of records with the given schema in
-// format (FormatCSV, FormatArrow, FormatArrowStream or FormatParquet).
-func NewRecordWriter(w io.Writer, format string, schema *arrow.Schema) (RecordWriter, error) {
+// format (FormatCSV, FormatArrow, FormatArrowStream or FormatParquet; line
+// protocol is the sink's).
+func NewRecordWriter(w io.Writer, format Format, schema *arrow.Schema) (RecordWriter, error) {
 	switch format {
 	case FormatCSV:
 		return &csvRecordWriter{NewCSVWriter(w, schema)}, nil
@@ -66,7 +81,7 @@ func NewRecordWriter(w io.Writer, format string, schema *arrow.Schema) (RecordWr
 	case FormatParquet:
 		return newParquetWriter(w, schema)
 	}
-	return nil, fmt.Errorf("frame: unknown file format %q (want csv, arrow, arrows or parquet)", format)
+	return nil, fmt.Errorf("frame: %w %q: frame writes csv, arrow, arrows and parquet", ErrFormat, format)
 }
 
 type csvRecordWriter struct{ w *CSVWriter }
@@ -122,7 +137,7 @@ func (p *parquetWriter) Close() error {
 }
 
 // WriteFile writes the whole frame to w in format.
-func WriteFile(w io.Writer, format string, f *Frame) error {
+func WriteFile(w io.Writer, format Format, f *Frame) error {
 	rw, err := NewRecordWriter(w, format, f.Schema().Arrow())
 	if err != nil {
 		return err

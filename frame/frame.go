@@ -87,3 +87,44 @@ func (f *Frame) Release() {
 		f.chunks = nil
 	}
 }
+
+// Reader returns a ChunkReader over the frame's records, so that a frame
+// built in memory (from gota, say) goes through the same stages as a file.
+// Its name is "" and it has no lines. The reader holds a reference to the
+// frame until it is released.
+func (f *Frame) Reader() ChunkReader {
+	f.Retain()
+	return &frameReader{f: f, i: -1}
+}
+
+type frameReader struct {
+	f *Frame
+	i int
+}
+
+func (r *frameReader) Name() string         { return "" }
+func (r *frameReader) FrameSchema() *Schema { return r.f.schema }
+func (r *frameReader) Lines() []int64       { return nil }
+func (r *frameReader) Err() error           { return nil }
+
+func (r *frameReader) Next() bool {
+	if r.f == nil || r.i+1 >= len(r.f.chunks) {
+		return false
+	}
+	r.i++
+	return true
+}
+
+func (r *frameReader) Record() arrow.Record {
+	if r.f == nil || r.i < 0 || r.i >= len(r.f.chunks) {
+		return nil
+	}
+	return r.f.chunks[r.i]
+}
+
+func (r *frameReader) Release() {
+	if r.f != nil {
+		r.f.Release()
+		r.f = nil
+	}
+}

@@ -18,151 +18,84 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 )
 
-// Source is an opened input: its data, a display name, and what closes it.
-type Source struct {
-	io.Reader
-	Name  string // as the user gave it; "-" for stdin
-	close func() error
-}
-
-// Close releases what Open acquired.
-func (s *Source) Close() error {
-	if s.close == nil {
-		return nil
-	}
-	return s.close()
-}
-
-// Open opens a CSV input by name: "-" is stdin, an http:// or https:// URL
-// is fetched, and a name ending in .gz is decompressed. A plain file is
-// returned as an *os.File, which is seekable; the others are streams that
-// NewCSVReader spools.
-func Open(ctx context.Context, name string, stdin io.Reader) (*Source, error) {
-	var (
-		rc   io.ReadCloser
-		base string
-	)
-	switch {
-	case name == "-":
-		if stdin == nil {
-			stdin = os.Stdin
-		}
-		rc, base = io.NopCloser(stdin), "-"
-	case strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://"):
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, name, nil)
-		if err != nil {
-			return nil, fmt.Errorf("frame: %s: %w", name, err)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return nil, fmt.Errorf("frame: fetching %s: %w", name, err)
-		}
-		if resp.StatusCode/100 != 2 {
-			resp.Body.Close()
-			return nil, fmt.Errorf("frame: fetching %s: %s", name, resp.Status)
-		}
-		rc, base = resp.Body, name
-	default:
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, fmt.Errorf("frame: %w", err)
-		}
-		if !strings.HasSuffix(strings.ToLower(name), ".gz") {
-			return &Source{Reader: f, Name: name, close: f.Close}, nil
-		}
-		rc, base = f, name
-	}
-	if strings.HasSuffix(strings.ToLower(strings.SplitN(base, "?", 2)[0]), ".gz") {
-		br := bufio.NewReader(rc)
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("frame: %s: %w", name, err)
-		}
-		return &Source{Reader: zr, Name: name, close: func() error { zr.Close(); return rc.Close() }}, nil
-	}
-	return &Source{Reader: rc, Name: name, close: rc.Close}, nil
-}
-
-// BaseName returns a file name without its folder and extensions
-// ("data/taxi.csv.gz" -> "taxi"); it is the default measurement name.
-func BaseName(name string) string {
-	if name == "-" {
-		return "stdin"
-	}
-	if i := strings.IndexAny(name, "?#"); i >= 0 && strings.Contains(name, "://") {
-		name = name[:i]
-	}
-	b := filepath.Base(name)
-	if i := strings.IndexByte(b, '.'); i > 0 {
-		b = b[:i]
-	}
-	return b
-}
-
-// ReadCSV reads a whole CSV input into a Frame. Use a CSVReader to stream
-// a large file chunk by chunk instead.
-func ReadCSV(r io.Reader, name string, opts CSVOptions) (*Frame, error) {
-	cr, err := NewCSVReader(r, name, opts)
-	if err != nil {
-		return nil, err
-	}
-	defer cr.Release()
-	var recs []arrow.Record
-	defer func() {
-		for _, rec := range recs {
-			rec.Release()
-		}
-	}()
-	for cr.Next() {
-		rec := cr.Record()
-		rec.Retain()
-		recs = append(recs, rec)
-	}
-	if err := cr.Err(); err != nil {
-		return nil, err
-	}
-	chunks := make([]arrow.Record, len(recs))
-	copy(chunks, recs)
-	return New(cr.FrameSchema(), chunks...)
-}
-
-// ChunkReader is what the import pipeline reads: an iterator of records.
+// ChunkReader is an iterator over the records of one input, what every
+// later stage reads: Next until it returns false, then Err. Record is valid
+// until the next call to Next or Release.
 type ChunkReader interface {
-	FrameSchema() *Schema // kinds from the Arrow types (SchemaFromArrow), roles none
+	// Name is the input's name as the user gave it ("-" for stdin; "" for
+	// a frame), used in errors and rejects.
+	Name() string
+	// FrameSchema describes the records: for a file, kinds from inference
+	// or from the Arrow types, roles none.
+	FrameSchema() *Schema
 	Next() bool
-	Record() arrow.Record // valid until the next Next or Release
-	Lines() []int64       // source line per row, or nil when the format has no lines
+	Record() arrow.Record
+	// Lines holds the 1-based source line of each row of the current
+	// record, or is nil when the input has no lines (Arrow, Parquet, a
+	// frame). The slice is reused by Next.
+	Lines() []int64
 	Err() error
+	// Release frees the current record and whatever the reader holds; a
+	// reader made by Open also closes its input.
 	Release()
+}
+
+// TextKeeper is a ChunkReader that holds every cell as text until it
+// converts it: the CSV reader. KeepText makes the named columns text
+// (KindText) whatever inference found, so that a value such as the tag
+// "00501" keeps its leading zero. It must be called before the first Next.
+// The transform package calls it for declared tags and string fields.
+type TextKeeper interface {
+	KeepText(names ...string) error
+}
+
+// RowCounter is a ChunkReader that knows its number of data rows before
+// reading them (the CSV reader, whose inference has read them all).
+type RowCounter interface {
+	TotalRows() int64
 }
 
 var (
 	_ ChunkReader        = (*CSVReader)(nil)
+	_ TextKeeper         = (*CSVReader)(nil)
+	_ RowCounter         = (*CSVReader)(nil)
 	_ ChunkReader        = (*ArrowReader)(nil)
+	_ ChunkReader        = (*ParquetReader)(nil)
 	_ array.RecordReader = (*ArrowReader)(nil)
 )
 
-// OpenChunkReader opens an input by name, as Open does ("-" is stdin, an
-// http(s) URL is fetched, .gz is decompressed), and returns the reader its
-// format needs, chosen by the name's extension with any .gz and URL query
-// left out: .arrow and .feather (Arrow IPC file), .arrows (Arrow IPC
-// stream), .parquet; anything else is CSV, read with NewCSVReader and opts.
-// Standard input has no extension: it is sniffed, Arrow and Parquet by their
-// magic bytes, CSV otherwise.
+// OpenOptions configure Open. The zero value reads standard input from
+// os.Stdin and CSV with the defaults of CSVOptions.
+type OpenOptions struct {
+	// CSVOptions configure CSV inputs; their ChunkSize, TempDir and
+	// Allocator serve Arrow and Parquet inputs too.
+	CSVOptions
+	// Stdin is read for the input "-" (default os.Stdin).
+	Stdin io.Reader
+}
+
+// Open opens an input by name and returns the reader its format needs.
+// "-" is standard input, an http(s) URL is fetched, a name ending in .gz is
+// decompressed. The format is the name's extension with any .gz and URL
+// query left out (FormatOf): .arrow and .feather (Arrow IPC file), .arrows
+// (Arrow IPC stream), .parquet; anything else is CSV, read with
+// NewCSVReader. Standard input has no extension: it is sniffed, Arrow and
+// Parquet by their magic bytes, CSV otherwise.
 //
+// A CSV input's schema is inferred over every row before Open returns.
 // Arrow inputs are read as they arrive. Parquet needs random access, so a
 // Parquet input that is not a seekable file (stdin, a URL, a .gz) is first
-// spooled to a temporary file in opts.TempDir. The records of Arrow inputs
-// are the file's own record batches; Parquet ones have opts.ChunkSize rows.
+// spooled to a temporary file in TempDir, as a CSV stream is. The records
+// of Arrow inputs are the file's own record batches; CSV and Parquet ones
+// have ChunkSize rows.
 //
-// The returned function closes what OpenChunkReader opened and removes the
-// spool file; call it after releasing the reader.
-func OpenChunkReader(ctx context.Context, name string, stdin io.Reader, opts CSVOptions) (ChunkReader, func() error, error) {
+// The reader owns the input: its Release closes it and removes any spool
+// file.
+func Open(ctx context.Context, name string, opts OpenOptions) (ChunkReader, error) {
 	format := inputFormat(name)
-	src, err := Open(ctx, name, stdin)
+	src, err := OpenInput(ctx, name, opts.Stdin)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	in := src.Reader
 	if name == "-" {
@@ -181,42 +114,59 @@ func OpenChunkReader(ctx context.Context, name string, stdin io.Reader, opts CSV
 		r, err := NewArrowReader(in, name, ArrowOptions{Allocator: opts.Allocator})
 		if err != nil {
 			src.Close()
-			return nil, nil, err
+			return nil, err
 		}
-		return r, src.Close, nil
+		return &owned{ChunkReader: r, close: src.Close}, nil
 	case FormatParquet:
 		f, cleanup, err := seekableInput(in, name, opts.TempDir)
 		if err != nil {
 			src.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		closeAll := func() error { return errors.Join(cleanup(), src.Close()) }
 		r, err := NewParquetReader(f, name, ParquetOptions{BatchSize: opts.ChunkSize, Allocator: opts.Allocator})
 		if err != nil {
 			closeAll()
-			return nil, nil, err
+			return nil, err
 		}
-		return r, closeAll, nil
+		return &owned{ChunkReader: r, close: closeAll}, nil
 	default:
-		r, err := NewCSVReader(in, name, opts)
+		r, err := NewCSVReader(in, name, opts.CSVOptions)
 		if err != nil {
 			src.Close()
-			return nil, nil, err
+			return nil, err
 		}
-		return r, src.Close, nil
+		spool := r.closer
+		r.closer = func() error { return errors.Join(spool(), src.Close()) }
+		return r, nil
+	}
+}
+
+// owned is a reader whose Release also closes its input.
+type owned struct {
+	ChunkReader
+	close func() error
+}
+
+func (o *owned) Release() {
+	o.ChunkReader.Release()
+	if o.close != nil {
+		o.close()
+		o.close = nil
 	}
 }
 
 // inputFormat returns the format an input name's extension names, leaving
-// out a URL's query and fragment and a .gz suffix; FormatCSV for any other.
-func inputFormat(name string) string {
+// out a URL's query and fragment and a .gz suffix; FormatCSV for any
+// other.
+func inputFormat(name string) Format {
 	if strings.Contains(name, "://") {
 		if i := strings.IndexAny(name, "?#"); i >= 0 {
 			name = name[:i]
 		}
 	}
 	lower := strings.TrimSuffix(strings.ToLower(name), ".gz")
-	if f := FormatOfPath(lower); f != "" {
+	if f, err := FormatOf(lower); err == nil && f != FormatLineProtocol {
 		return f
 	}
 	return FormatCSV
@@ -247,4 +197,118 @@ func seekableInput(r io.Reader, name, dir string) (parquet.ReaderAtSeeker, func(
 		return nil, nil, fmt.Errorf("frame: spooling %s: %w", name, err)
 	}
 	return tmp, cleanup, nil
+}
+
+// Input is an opened input's bytes, before any format is read: its data, a
+// display name, and what closes it.
+type Input struct {
+	io.Reader
+	Name  string // as the user gave it; "-" for stdin
+	close func() error
+}
+
+// Close releases what OpenInput acquired.
+func (s *Input) Close() error {
+	if s.close == nil {
+		return nil
+	}
+	return s.close()
+}
+
+// OpenInput opens the bytes of an input by name, as Open does, without
+// reading any format: "-" is stdin (os.Stdin when stdin is nil), an
+// http:// or https:// URL is fetched, and a name ending in .gz is
+// decompressed. A plain file is returned as an *os.File, which is
+// seekable; the others are streams. Line-protocol inputs are read this way.
+func OpenInput(ctx context.Context, name string, stdin io.Reader) (*Input, error) {
+	var (
+		rc   io.ReadCloser
+		base string
+	)
+	switch {
+	case name == "-":
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		rc, base = io.NopCloser(stdin), "-"
+	case strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://"):
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("frame: %s: %w", name, err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("frame: fetching %s: %w", name, err)
+		}
+		if resp.StatusCode/100 != 2 {
+			resp.Body.Close()
+			return nil, fmt.Errorf("frame: fetching %s: %s", name, resp.Status)
+		}
+		rc, base = resp.Body, name
+	default:
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("frame: %w", err)
+		}
+		if !strings.HasSuffix(strings.ToLower(name), ".gz") {
+			return &Input{Reader: f, Name: name, close: f.Close}, nil
+		}
+		rc, base = f, name
+	}
+	if strings.HasSuffix(strings.ToLower(strings.SplitN(base, "?", 2)[0]), ".gz") {
+		br := bufio.NewReader(rc)
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("frame: %s: %w", name, err)
+		}
+		return &Input{Reader: zr, Name: name, close: func() error { zr.Close(); return rc.Close() }}, nil
+	}
+	return &Input{Reader: rc, Name: name, close: rc.Close}, nil
+}
+
+// BaseName returns a file name without its folder and extensions
+// ("data/taxi.csv.gz" -> "taxi"); it is the default measurement name.
+func BaseName(name string) string {
+	if name == "-" {
+		return "stdin"
+	}
+	if i := strings.IndexAny(name, "?#"); i >= 0 && strings.Contains(name, "://") {
+		name = name[:i]
+	}
+	b := filepath.Base(name)
+	if i := strings.IndexByte(b, '.'); i > 0 {
+		b = b[:i]
+	}
+	return b
+}
+
+// ReadCSV reads a whole CSV input into a Frame. Use a CSVReader to stream
+// a large file chunk by chunk instead.
+func ReadCSV(r io.Reader, name string, opts CSVOptions) (*Frame, error) {
+	cr, err := NewCSVReader(r, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer cr.Release()
+	return ReadAll(cr)
+}
+
+// ReadAll reads every record of r into a Frame. It does not release r.
+func ReadAll(r ChunkReader) (*Frame, error) {
+	var recs []arrow.Record
+	defer func() {
+		for _, rec := range recs {
+			rec.Release()
+		}
+	}()
+	for r.Next() {
+		rec := r.Record()
+		rec.Retain()
+		recs = append(recs, rec)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return New(r.FrameSchema(), recs...)
 }

@@ -44,7 +44,7 @@ type ParquetOptions struct {
 //
 // Parquet needs random access: the input is an io.ReaderAt and io.Seeker,
 // such as an *os.File. A caller holding a stream (stdin, a URL, a .gz file)
-// spools it to a temporary file first, as OpenChunkReader does.
+// spools it to a temporary file first, as Open does.
 type ParquetReader struct {
 	convReader
 	total int64 // rows the file's metadata promises

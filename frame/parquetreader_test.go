@@ -86,31 +86,27 @@ func TestParquetPandasImport(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "weather.parquet")
 	writePandasLike(t, path)
 
-	r, closeFn, err := frame.OpenChunkReader(context.Background(), path, nil, frame.CSVOptions{Allocator: mem})
+	fr, err := frame.Open(context.Background(), path, frame.OpenOptions{CSVOptions: frame.CSVOptions{Allocator: mem}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeFn()
-	defer r.Release()
 	var kinds []string
-	for _, c := range r.FrameSchema().Columns {
+	for _, c := range fr.FrameSchema().Columns {
 		kinds = append(kinds, c.Name+":"+c.Kind.String())
 	}
 	if got, want := strings.Join(kinds, " "), "time:time station:text temp:float day:time"; got != want {
 		t.Errorf("kinds %q, want %q", got, want)
 	}
 	opts := transform.Options{Tags: []string{"station"}, TimeColumn: "time", Measurement: "weather"}
-	n, err := transform.NewNormalizer(r.FrameSchema(), path, opts)
+	r, err := transform.NewReader(fr, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Release()
 	var points, rejects []string
 	for r.Next() {
-		out, rejected, err := n.Apply(r.Record(), r.Lines())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, rej := range rejected {
+		out := r.Record()
+		for _, rej := range r.Rejects() {
 			rejects = append(rejects, rej.Reason)
 		}
 		for i := 0; i < int(out.NumRows()); i++ {
@@ -120,7 +116,6 @@ func TestParquetPandasImport(t *testing.T) {
 			}
 			points = append(points, strings.Join(row, " "))
 		}
-		out.Release()
 	}
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
@@ -136,15 +131,20 @@ func TestParquetPandasImport(t *testing.T) {
 	if want := []string{"no field values", "no field values"}; fmt.Sprint(rejects) != fmt.Sprint(want) {
 		t.Errorf("rejects %q, want %q", rejects, want)
 	}
-	if rep := n.Report(); rep.TimeColumn != "time" || rep.Precision != "ns" {
+	if rep := r.Report(); rep.TimeColumn != "time" || rep.Precision != frame.Nanosecond {
 		t.Errorf("time column %q precision %q, want time ns", rep.TimeColumn, rep.Precision)
 	}
 
 	// The date column can be the time column too.
-	day, err := transform.NewNormalizer(r.FrameSchema(), path, transform.Options{TimeColumn: "day", Duplicates: transform.DuplicatesLast})
+	fr2, err := frame.Open(context.Background(), path, frame.OpenOptions{CSVOptions: frame.CSVOptions{Allocator: mem}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, err := transform.NewReader(fr2, transform.Options{TimeColumn: "day", Duplicates: transform.DuplicatesLast})
 	if err != nil {
 		t.Fatalf("date column as time: %v", err)
 	}
+	defer day.Release()
 	if rep := day.Report(); !strings.HasPrefix(rep.TimeFormat, "arrow timestamp") {
 		t.Errorf("date column read as %q", rep.TimeFormat)
 	}
@@ -213,7 +213,7 @@ func ExampleNewArrowReader() {
 	// 2 rows, temp: 1.5
 }
 
-func ExampleOpenChunkReader() {
+func ExampleOpen() {
 	dir, err := os.MkdirTemp("", "example")
 	if err != nil {
 		fmt.Println(err)
@@ -227,19 +227,21 @@ func ExampleOpenChunkReader() {
 	out.Close()
 	f.Release()
 
-	r, closeFn, err := frame.OpenChunkReader(context.Background(), path, nil, frame.CSVOptions{})
+	r, err := frame.Open(context.Background(), path, frame.OpenOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer closeFn()   // second: closes the file
-	defer r.Release() // first
-	fmt.Printf("%T\n", r)
+	defer r.Release() // closes the file too
+	for _, c := range r.FrameSchema().Columns {
+		fmt.Println(c.Name, c.Kind)
+	}
 	for r.Next() {
 		fmt.Println(r.Record().NumRows(), "row, lines:", r.Lines())
 	}
 	// Output:
-	// *frame.ParquetReader
+	// time time
+	// temp float
 	// 1 row, lines: []
 }
 

@@ -95,11 +95,13 @@ func (r *Role) UnmarshalText(b []byte) error {
 }
 
 // Metadata keys under which a column's kind and role travel in its Arrow
-// field metadata, and a frame's measurement in the Arrow schema metadata.
+// field metadata, and a frame's measurement and precision in the Arrow
+// schema metadata.
 const (
 	MetaKind        = "influxframe.kind"
 	MetaRole        = "influxframe.role"
 	MetaMeasurement = "influxframe.measurement"
+	MetaPrecision   = "influxframe.precision"
 )
 
 // Column describes one column of a frame.
@@ -116,7 +118,11 @@ type Column struct {
 type Schema struct {
 	Columns     []Column
 	Measurement string // optional: the measurement a normalised frame is for
-	arrow       *arrow.Schema
+	// Precision is the write precision of a normalised frame: every
+	// timestamp of its time column is a whole number of it (unset for
+	// frames read from files). Set it with WithPrecision.
+	Precision Precision
+	arrow     *arrow.Schema
 }
 
 // NewSchema builds a Schema from columns and the Arrow schema of their data;
@@ -163,7 +169,20 @@ func SchemaFromArrow(as *arrow.Schema) *Schema {
 	}
 	m, _ := as.Metadata().GetValue(MetaMeasurement)
 	s, _ := NewSchema(cols, m, as) // cannot fail: same fields
+	if v, ok := as.Metadata().GetValue(MetaPrecision); ok {
+		s.Precision, _ = ParsePrecision(v)
+	}
 	return s
+}
+
+// WithPrecision returns a copy of s whose Precision, and the Arrow schema
+// metadata that carries it with the records, is p.
+func (s *Schema) WithPrecision(p Precision) *Schema {
+	c := *s
+	c.Precision = p
+	md := withMeta(s.arrow.Metadata(), MetaPrecision, p.String())
+	c.arrow = arrow.NewSchema(s.arrow.Fields(), &md)
+	return &c
 }
 
 // Arrow returns the Arrow schema of the frame's records.

@@ -29,7 +29,9 @@ func (c CellKind) Numeric() bool { return c == CellBool || c == CellInt || c == 
 
 // Sample is one cell remembered by the inference pass.
 type Sample struct {
-	Line  int64  `json:"line"` // 1-based line of the file the cell starts on
+	// Line is the 1-based line of the file the cell starts on; for a
+	// frame made by FromDataFrame, the 1-based row of the DataFrame.
+	Line  int64  `json:"line"`
 	Value string `json:"value"`
 }
 

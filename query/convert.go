@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/timefmt"
 )
 
 // The #datatype names of annotated CSV.
@@ -98,7 +99,7 @@ func newConverter(datatype, def string, b array.Builder) cellConverter {
 			if s == last && s != "" {
 				return arrow.Timestamp(lastV), nil
 			}
-			v, err := parseTime(s)
+			v, err := timefmt.ParseRFC3339(s)
 			if err != nil {
 				return 0, err
 			}
@@ -147,107 +148,6 @@ func parsed[T any](b interface {
 }
 
 // Limits of an int64 nanosecond timestamp.
-var (
-	minTime = time.Unix(0, math.MinInt64).UTC()
-	maxTime = time.Unix(0, math.MaxInt64).UTC()
-)
-
-var errTimeRange = errors.New("timestamp out of the int64 nanosecond range")
-
-// parseTime parses an RFC 3339 timestamp, with or without fractional
-// seconds, into nanoseconds since the Unix epoch. The common form written by
-// Flux (UTC, "Z") takes a fast path.
-func parseTime(s string) (int64, error) {
-	if v, ok := parseTimeFast(s); ok {
-		return v, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return 0, err
-	}
-	if t.Before(minTime) || t.After(maxTime) {
-		return 0, errTimeRange
-	}
-	return t.UnixNano(), nil
-}
-
-// parseTimeFast parses "YYYY-MM-DDTHH:MM:SS[.fffffffff]Z" for years 1678 to
-// 2261, where no int64 overflow is possible. It reports false for anything
-// else, which time.Parse then decides.
-func parseTimeFast(s string) (int64, bool) {
-	if len(s) < 20 || len(s) > 30 || s[len(s)-1] != 'Z' ||
-		s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
-		return 0, false
-	}
-	num := func(i, n int) (int64, bool) {
-		var v int64
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			v = v*10 + int64(c-'0')
-		}
-		return v, true
-	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 2)
-	d, ok3 := num(8, 2)
-	h, ok4 := num(11, 2)
-	mi, ok5 := num(14, 2)
-	sec, ok6 := num(17, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
-		return 0, false
-	}
-	if y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || sec > 59 {
-		return 0, false
-	}
-	var frac int64
-	rest := s[19 : len(s)-1]
-	if rest != "" {
-		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
-			return 0, false
-		}
-		digits := rest[1:]
-		f, ok := num(20, len(digits))
-		if !ok {
-			return 0, false
-		}
-		for n := len(digits); n < 9; n++ {
-			f *= 10
-		}
-		frac = f
-	}
-	days := daysFromCivil(y, mo, d)
-	return ((days*24+h)*60+mi)*60*1e9 + sec*1e9 + frac, true
-}
-
-// daysFromCivil returns the number of days from 1970-01-01 to the given date
-// of the proleptic Gregorian calendar (year > 0).
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func daysIn(m, y int64) int64 {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
 // parseDuration parses a duration cell: integer nanoseconds (as
 // influxdb-client-python reads them), a Go duration ("1h2m3.5s") or a Flux
 // duration literal of fixed-length units ("1w2d", "3d12h"). Months and years

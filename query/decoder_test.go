@@ -32,7 +32,7 @@ func TestDecodeFixtures(t *testing.T) {
 		{"multi_result.csv", 1, []int64{4}},
 		{"empty.csv", 0, nil},
 	} {
-		for _, chunk := range []int{query.DefaultChunkSize, 1, 2} {
+		for _, chunk := range []int{frame.DefaultChunkSize, 1, 2} {
 			name := strings.TrimSuffix(tc.file, ".csv")
 			t.Run(fmt.Sprintf("%s/chunk=%d", name, chunk), func(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

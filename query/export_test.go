@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -17,25 +15,9 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
-	"github.com/go-gota/gota/series"
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/query"
 )
-
-func TestFormatOf(t *testing.T) {
-	for in, want := range map[string]string{
-		"a.csv": "csv", "b.CSV": "csv", "c.arrow": "arrow", "d.feather": "arrow",
-		"e.arrows": "arrows", "f.parquet": "parquet", "g.lp": "lp", "h.txt": "", "-": "",
-	} {
-		got, err := query.FormatOf(in)
-		if got != want || (err != nil) != (want == "") {
-			t.Errorf("FormatOf(%q) = %q, %v; want %q", in, got, err, want)
-		}
-		if err != nil && !errors.Is(err, query.ErrFormat) {
-			t.Errorf("FormatOf(%q) error %v is not ErrFormat", in, err)
-		}
-	}
-}
 
 // TestExportRoundTrip writes every file format and reads the files back.
 func TestExportRoundTrip(t *testing.T) {
@@ -131,7 +113,7 @@ func TestExportRoundTrip(t *testing.T) {
 	})
 	t.Run("unknown", func(t *testing.T) {
 		path := filepath.Join(dir, "out.xlsx")
-		if err := query.Export(path, f); !errors.Is(err, query.ErrFormat) {
+		if err := query.Export(path, f); !errors.Is(err, frame.ErrFormat) {
 			t.Errorf("error %v, want ErrFormat", err)
 		}
 		if _, err := os.Stat(path); err == nil {
@@ -164,64 +146,6 @@ func TestLineProtocol(t *testing.T) {
 	if err := query.WriteLineProtocol(&b, noMeas[0]); err == nil {
 		t.Error("no error without a measurement")
 	}
-}
-
-func TestToDataFrame(t *testing.T) {
-	frames := decodeFile(t, "all_types.csv", query.WithChunkSize(2))
-	defer release(frames)
-	df := query.ToDataFrame(frames[0])
-	if df.Err != nil {
-		t.Fatal(df.Err)
-	}
-	if df.Nrow() != 4 || df.Ncol() != 11 {
-		t.Fatalf("%d x %d", df.Nrow(), df.Ncol())
-	}
-	wantTypes := map[string]series.Type{
-		"result": series.String, "table": series.Int, "_time": series.String, "d": series.Float,
-		"l": series.Int, "u": series.String, "b": series.Bool, "s": series.String, "dur": series.Int,
-		"bin": series.String, "tag": series.String,
-	}
-	for name, typ := range wantTypes {
-		if got := df.Col(name).Type(); got != typ {
-			t.Errorf("column %s is %s, want %s", name, got, typ)
-		}
-	}
-	if got := df.Col("_time").Elem(0).String(); got != "2021-01-01T00:00:00.123456789Z" {
-		t.Errorf("_time[0] = %q", got)
-	}
-	if ts, err := time.Parse(time.RFC3339Nano, df.Col("_time").Elem(3).String()); err != nil || ts.Unix() != 1609459200 {
-		t.Errorf("_time[3] = %v, %v", ts, err)
-	}
-	if got := df.Col("l").Elem(3).Val(); got != math.MaxInt64 {
-		t.Errorf("l[3] = %v", got)
-	}
-	if got := df.Col("u").Elem(0).String(); got != "18446744073709551615" {
-		t.Errorf("u[0] = %v", got)
-	}
-	if got := df.Col("dur").Elem(0).Val(); got != 1500000000 {
-		t.Errorf("dur[0] = %v", got)
-	}
-	for _, name := range []string{"_time", "d", "l", "b", "s", "dur"} {
-		if !df.Col(name).Elem(2).IsNA() {
-			t.Errorf("%s[2] = %v, want NaN (null)", name, df.Col(name).Elem(2))
-		}
-	}
-	if got := df.Col("s").Elem(3).String(); got != "multi\nline" {
-		t.Errorf("s[3] = %q", got)
-	}
-	if empty := query.ToDataFrame(mustCombine(t, nil)); empty.Ncol() != 0 {
-		t.Errorf("empty frame gives %d columns", empty.Ncol())
-	}
-}
-
-func mustCombine(t *testing.T, frames []*frame.Frame) *frame.Frame {
-	t.Helper()
-	f, err := query.Combine(frames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Release)
-	return f
 }
 
 var _ = parquet.V2_LATEST

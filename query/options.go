@@ -4,11 +4,9 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
-)
 
-// DefaultChunkSize is the largest number of rows in one Arrow record of a
-// decoded frame when no WithChunkSize option is given.
-const DefaultChunkSize = 64 * 1024
+	"github.com/influxframe/influxframe/frame"
+)
 
 // Option configures Frames, DataFrame, Decode, NewDecoder, Combine and
 // Pivot. An invalid option makes the call return an error.
@@ -32,7 +30,7 @@ func WithAllocator(mem memory.Allocator) Option {
 }
 
 // WithChunkSize sets the largest number of rows per Arrow record of a
-// decoded frame (default DefaultChunkSize). It must be positive.
+// decoded frame (default frame.DefaultChunkSize). It must be positive.
 func WithChunkSize(rows int) Option {
 	return func(o *options) error {
 		if rows <= 0 {
@@ -45,7 +43,7 @@ func WithChunkSize(rows int) Option {
 
 // applyOptions applies opts over the defaults.
 func applyOptions(opts []Option) (options, error) {
-	o := options{mem: memory.DefaultAllocator, chunk: DefaultChunkSize}
+	o := options{mem: memory.DefaultAllocator, chunk: frame.DefaultChunkSize}
 	for _, opt := range opts {
 		if opt == nil {
 			continue

@@ -17,7 +17,7 @@ var cutCols = []col{{name: "time", role: frame.RoleTime}, {name: "t", role: fram
 
 // cutChunk makes a chunk of n rows whose times start at first; rows whose
 // index is in empty have no field value.
-func cutChunk(t *testing.T, mem memory.Allocator, first, n int, empty ...int) Chunk {
+func cutChunk(t *testing.T, mem memory.Allocator, first, n int, empty ...int) chunk {
 	rows := make([][]any, n)
 	lines := make([]int64, n)
 	for i := range rows {
@@ -27,21 +27,23 @@ func cutChunk(t *testing.T, mem memory.Allocator, first, n int, empty ...int) Ch
 	for _, i := range empty {
 		rows[i][2] = nil
 	}
-	return Chunk{Record: makeRecord(t, mem, "m", cutCols, rows), Source: "in.csv", Lines: lines}
+	return chunk{rec: makeRecord(t, mem, "m", cutCols, rows), lines: lines}
 }
 
-// testWorker returns a worker of a Writer with opts whose batches are
-// captured, as "first-last" time ranges, instead of posted.
-func testWorker(t *testing.T, opts Options) (*Writer, *worker, *[]string) {
+// testWorker returns a worker of a server with opts whose batches are
+// captured, as "first-last" time ranges, instead of posted. Its rejects
+// go to rej.
+func testWorker(t *testing.T, opts Options, rej *bytes.Buffer) (*server, *worker, *[]string) {
 	t.Helper()
 	o, err := opts.withDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &Writer{opts: o, reasons: map[string]int64{}, redact: redactor("")}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	t.Cleanup(func() { cancel(nil) })
-	k := newWorker(w, ctx, cancel)
+	w := &server{opts: &o, precision: o.Precision.Or(frame.Nanosecond), redact: redactor(""),
+		acct: newAccount("in.csv", -1), rejects: newRejectsWriter(rej), input: "in.csv"}
+	w.ctx, w.cancel = context.WithCancelCause(context.Background())
+	t.Cleanup(func() { w.cancel(nil) })
+	k := newWorker(w)
 	var got []string
 	k.postFn = func(b *batch) {
 		if len(b.ends) > o.BatchSize {
@@ -57,13 +59,13 @@ func testWorker(t *testing.T, opts Options) (*Writer, *worker, *[]string) {
 			}
 		}
 		got = append(got, fmt.Sprintf("%d-%d", pts[0].Time, pts[len(pts)-1].Time))
-		w.written.Add(int64(len(b.ends)))
+		k.written(b, 0, len(b.ends))
 	}
 	return w, k, &got
 }
 
-func feed(chunks ...Chunk) <-chan Chunk {
-	in := make(chan Chunk, len(chunks))
+func feed(chunks ...chunk) <-chan chunk {
+	in := make(chan chunk, len(chunks))
 	for _, c := range chunks {
 		in <- c
 	}
@@ -90,8 +92,8 @@ func TestBatchCutting(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			w, k, got := testWorker(t, Options{Mode: tc.mode, BatchSize: tc.size, FlushInterval: time.Hour})
-			var chunks []Chunk
+			w, k, got := testWorker(t, Options{Mode: tc.mode, BatchSize: tc.size, FlushInterval: time.Hour}, &bytes.Buffer{})
+			var chunks []chunk
 			rows := 0
 			for _, c := range tc.chunks {
 				chunks = append(chunks, cutChunk(t, mem, c[0], c[1]))
@@ -101,8 +103,8 @@ func TestBatchCutting(t *testing.T) {
 			if s := strings.Join(*got, " "); s != tc.want {
 				t.Errorf("batches %s, want %s", s, tc.want)
 			}
-			st := w.Stats()
-			if st.Rows != int64(rows) || st.Written != int64(rows) || st.Batches != int64(len(*got)) {
+			st := w.acct.stats()
+			if st.Written != int64(rows) || st.Batches != int64(len(*got)) || st.Fields["f"] != int64(rows) {
 				t.Errorf("stats %+v", st)
 			}
 		})
@@ -110,8 +112,8 @@ func TestBatchCutting(t *testing.T) {
 }
 
 func TestBatchFlushInterval(t *testing.T) {
-	_, k, got := testWorker(t, Options{Mode: ModeBatching, BatchSize: 100, FlushInterval: 20 * time.Millisecond})
-	in := make(chan Chunk)
+	_, k, got := testWorker(t, Options{Mode: ModeBatching, BatchSize: 100, FlushInterval: 20 * time.Millisecond}, &bytes.Buffer{})
+	in := make(chan chunk)
 	done := make(chan struct{})
 	go func() {
 		k.run(in)
@@ -129,20 +131,20 @@ func TestBatchFlushInterval(t *testing.T) {
 
 func TestBatchSkipsRows(t *testing.T) {
 	var rej bytes.Buffer
-	w, k, got := testWorker(t, Options{Mode: ModeSync, BatchSize: 2, Rejects: NewRejectsWriter(&rej)})
+	w, k, got := testWorker(t, Options{Mode: ModeSync, BatchSize: 2}, &rej)
 	k.run(feed(cutChunk(t, nil, 0, 5, 1, 2)))
-	if err := w.opts.Rejects.Flush(); err != nil {
+	if err := w.rejects.flush(); err != nil {
 		t.Fatal(err)
 	}
 	if s := strings.Join(*got, " "); s != "0-3 4-4" {
 		t.Errorf("batches %s, want 0-3 4-4", s)
 	}
-	st := w.Stats()
-	if st.Rows != 5 || st.Written != 3 || st.Skipped != 2 || st.Reasons["no field value"] != 2 {
+	st := w.acct.stats()
+	if st.Written != 3 || st.Skipped != 2 || st.Reasons["no field values"] != 2 {
 		t.Errorf("stats %+v", st)
 	}
-	want := "# in.csv:3: no field value: 1970-01-01T00:00:00.000000001Z,x,\n" +
-		"# in.csv:4: no field value: 1970-01-01T00:00:00.000000002Z,x,\n"
+	want := "# in.csv:3: no field values: 1970-01-01T00:00:00.000000001Z,x,\n" +
+		"# in.csv:4: no field values: 1970-01-01T00:00:00.000000002Z,x,\n"
 	if rej.String() != want {
 		t.Errorf("rejects:\n%s\nwant:\n%s", rej.String(), want)
 	}
@@ -150,15 +152,15 @@ func TestBatchSkipsRows(t *testing.T) {
 
 func TestBatchSchemaErrorSkipsChunk(t *testing.T) {
 	var rej bytes.Buffer
-	w, k, got := testWorker(t, Options{Mode: ModeSync, Rejects: NewRejectsWriter(&rej)})
+	w, k, got := testWorker(t, Options{Mode: ModeSync}, &rej)
 	rec := makeRecord(t, nil, "", cutCols, [][]any{{int64(1), "x", 1.0}, {int64(2), nil, 2.0}})
-	k.run(feed(Chunk{Record: rec}))
-	w.opts.Rejects.Flush()
-	st := w.Stats()
-	if len(*got) != 0 || st.Rows != 2 || st.Skipped != 2 {
+	k.run(feed(chunk{rec: rec}))
+	w.rejects.flush()
+	st := w.acct.stats()
+	if len(*got) != 0 || st.Skipped != 2 {
 		t.Errorf("batches %v, stats %+v", *got, st)
 	}
-	if n := strings.Count(rej.String(), "# no measurement: set it"); n != 2 {
+	if n := strings.Count(rej.String(), "# in.csv: no measurement: set it"); n != 2 {
 		t.Errorf("rejects:\n%s", rej.String())
 	}
 }

@@ -1,6 +1,7 @@
 package sink_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log"
@@ -11,13 +12,13 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
-	"github.com/influxdata/line-protocol/v2/lineprotocol"
 
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/sink"
 )
 
-// normalised builds the kind of record the transform package makes.
+// normalised builds the kind of record the transform package makes, at
+// the precision of seconds.
 func normalised() arrow.Record {
 	cols := []frame.Column{
 		{Name: "time", Kind: frame.KindTime, Role: frame.RoleTime},
@@ -34,7 +35,7 @@ func normalised() arrow.Record {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b := array.NewRecordBuilder(memory.DefaultAllocator, s.Arrow())
+	b := array.NewRecordBuilder(memory.DefaultAllocator, s.WithPrecision(frame.Second).Arrow())
 	defer b.Release()
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC).UnixNano()
 	b.Field(0).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{arrow.Timestamp(t0), arrow.Timestamp(t0 + 1e9), arrow.Timestamp(t0 + 2e9)}, nil)
@@ -44,63 +45,48 @@ func normalised() arrow.Record {
 	return b.NewRecord()
 }
 
-func ExampleEncoder() {
+// WriteFile ends the same stages in a file: here, a dry run that prints
+// the line protocol Write would post.
+func ExampleWriteFile() {
 	rec := normalised()
-	defer rec.Release()
-	enc, err := sink.NewEncoder(sink.EncodeOptions{Precision: lineprotocol.Second})
+	f, err := frame.New(frame.SchemaFromArrow(rec.Schema()), rec)
+	rec.Release()
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := enc.Reset(rec); err != nil {
-		log.Fatal(err)
-	}
-	var buf []byte
-	for i := range int(rec.NumRows()) {
-		buf, err = enc.AppendRow(buf, i)
-		if err != nil {
-			fmt.Println(err)
-		}
-	}
-	fmt.Print(string(buf))
+	defer f.Release()
+	r := f.Reader()
+	defer r.Release()
+	var rejects bytes.Buffer
+	st, err := sink.WriteFile(context.Background(), os.Stdout, frame.FormatLineProtocol, r, sink.Options{RejectsTo: &rejects})
+	fmt.Println(err)
+	fmt.Print(rejects.String())
+	fmt.Printf("%d rows: %d written, %d lost\n", st.Rows, st.Written, st.Lost())
 	// Output:
-	// sink: row 2: no field value
 	// weather,station=Oslo\,\ Blindern temp=11.5,sky="clear" 1714564800
 	// weather,station=Bergen sky="\"grey\"" 1714564801
+	// input: 1 of 3 rows not written; they went to Options.RejectsTo
+	// # no field values: 2024-05-01T12:00:02Z,,,
+	// 3 rows: 2 written, 1 lost
 }
 
-func ExampleRejects() {
-	r := sink.NewRejectsWriter(os.Stdout)
-	r.AddLines("HTTP 422: field type conflict", lineprotocol.Second, []byte("weather temp=1 1714564800\n"))
-	r.AddRow("weather.csv", 4, "no field value", []string{"2024-05-01T12:00:02Z", "", "", ""})
-	r.Close()
-	// Output:
-	// # HTTP 422: field type conflict
-	// weather temp=1 1714564800000000000
-	// # weather.csv:4: no field value: 2024-05-01T12:00:02Z,,,
-}
-
-// The writer needs a server: this example is compiled, not run.
-func ExampleWriter() {
+// Write needs a server: this example is compiled, not run. The package
+// example of influxframe's root shows the whole flow against a real one.
+func ExampleWrite() {
 	client := influxdb2.NewClient("http://localhost:8086", os.Getenv("INFLUXDB_V2_TOKEN"))
 	defer client.Close()
-	rejects := sink.NewRejects("weather.rejected.lp")
-	defer rejects.Close()
-	w, err := sink.NewWriter(client, "my-org", "my-bucket", sink.Options{
-		Precision: lineprotocol.Second,
-		Rejects:   rejects,
-	})
+	rec := normalised()
+	f, err := frame.New(frame.SchemaFromArrow(rec.Schema()), rec)
+	rec.Release()
 	if err != nil {
 		log.Fatal(err)
 	}
-	chunks := make(chan sink.Chunk)
-	go func() {
-		defer close(chunks) // always, also when the write stops early
-		chunks <- sink.Chunk{Record: normalised(), Source: "weather.csv"}
-	}()
-	err = w.Run(context.Background(), chunks)
-	st := w.Stats()
-	fmt.Printf("%d rows: %d written, %d rejected, %d skipped\n", st.Rows, st.Written, st.Rejected, st.Skipped)
+	defer f.Release()
+	st, err := sink.WriteFrame(context.Background(), client, "my-org", "my-bucket", f, sink.Options{})
+	fmt.Printf("%d rows: %d written, %d not\n", st.Rows, st.Written, st.Lost())
 	if err != nil {
-		log.Print(err) // errors.Is(err, sink.ErrRejected): see weather.rejected.lp
+		// An *IncompleteError: how many rows, and the rejects file,
+		// weather.rejected.lp, that holds them with their reasons.
+		log.Print(err)
 	}
 }

@@ -2,8 +2,6 @@ package sink
 
 import (
 	"fmt"
-	"math"
-	"sort"
 	"testing"
 	"time"
 
@@ -43,6 +41,12 @@ func (c col) dataType() arrow.DataType {
 // raw, possibly invalid, bytes).
 func makeRecord(tb testing.TB, mem memory.Allocator, measurement string, cols []col, rows [][]any) arrow.Record {
 	tb.Helper()
+	return makeRecordPrec(tb, mem, measurement, 0, cols, rows)
+}
+
+// makeRecordPrec is makeRecord for records that carry a precision.
+func makeRecordPrec(tb testing.TB, mem memory.Allocator, measurement string, prec frame.Precision, cols []col, rows [][]any) arrow.Record {
+	tb.Helper()
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
@@ -55,6 +59,9 @@ func makeRecord(tb testing.TB, mem memory.Allocator, measurement string, cols []
 	s, err := frame.NewSchema(fcols, measurement, arrow.NewSchema(fields, nil))
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if prec != 0 {
+		s = s.WithPrecision(prec)
 	}
 	b := array.NewRecordBuilder(mem, s.Arrow())
 	defer b.Release()
@@ -107,7 +114,7 @@ func (p point) String() string {
 }
 
 // decodeAll decodes line protocol at precision prec.
-func decodeAll(tb testing.TB, buf []byte, prec lineprotocol.Precision) []point {
+func decodeAll(tb testing.TB, buf []byte, prec frame.Precision) []point {
 	tb.Helper()
 	var pts []point
 	dec := lineprotocol.NewDecoderWithBytes(buf)
@@ -142,12 +149,14 @@ func decodeAll(tb testing.TB, buf []byte, prec lineprotocol.Precision) []point {
 				f.Value = v.FloatV()
 			case lineprotocol.String:
 				f.Value = v.StringV()
+			case lineprotocol.Int:
+				f.Value = v.IntV()
 			default:
 				tb.Fatalf("decode: unexpected field kind %v", v.Kind())
 			}
 			p.Fields = append(p.Fields, f)
 		}
-		ts, err := dec.Time(prec, time.Time{})
+		ts, err := dec.Time(lpPrecision(prec), time.Time{})
 		if err != nil {
 			tb.Fatalf("decode time: %v\n%s", err, buf)
 		}
@@ -160,33 +169,17 @@ func decodeAll(tb testing.TB, buf []byte, prec lineprotocol.Precision) []point {
 	return pts
 }
 
-// expectPoint is the point row should encode to, or false if it should
-// not encode (no field value).
-func expectPoint(measurement string, cols []col, row []any, prec lineprotocol.Precision) (point, bool) {
-	p := point{Measurement: measurement}
-	for i, c := range cols {
-		v := row[i]
-		switch c.role {
-		case frame.RoleTime:
-			d := int64(prec.Duration())
-			p.Time = v.(int64) / d * d
-		case frame.RoleTag:
-			if s, ok := v.(string); ok && s != "" {
-				p.Tags = append(p.Tags, [2]string{c.name, s})
-			}
-		case frame.RoleField:
-			switch v := v.(type) {
-			case float64:
-				if !math.IsNaN(v) && !math.IsInf(v, 0) {
-					p.Fields = append(p.Fields, field{c.name, v})
-				}
-			case string:
-				p.Fields = append(p.Fields, field{c.name, v})
-			}
-		}
+// lpPrecision maps a frame precision to lineprotocol's.
+func lpPrecision(p frame.Precision) lineprotocol.Precision {
+	switch p {
+	case frame.Microsecond:
+		return lineprotocol.Microsecond
+	case frame.Millisecond:
+		return lineprotocol.Millisecond
+	case frame.Second:
+		return lineprotocol.Second
 	}
-	sort.Slice(p.Tags, func(i, j int) bool { return p.Tags[i][0] < p.Tags[j][0] })
-	return p, len(p.Fields) > 0
+	return lineprotocol.Nanosecond
 }
 
 func samePoint(a, b point) bool { return a.String() == b.String() }

@@ -3,14 +3,15 @@ package sink
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"time"
 
-	"github.com/influxdata/line-protocol/v2/lineprotocol"
+	"github.com/influxframe/influxframe/frame"
 )
 
-// Mode is how a Writer cuts and posts batches.
+// Mode is how Write cuts and posts batches.
 type Mode string
 
 // The write modes, named after influxdb-client-python's. Every mode reports
@@ -53,8 +54,10 @@ const (
 	DefaultExponentialBase = 2
 )
 
-// Options configure a Writer. A zero field takes its default, given in
-// brackets; negative values are errors.
+// Options configure Write, WriteFile and WriteLineProtocol. A zero field
+// takes its default, given in brackets; negative values are errors. The
+// batching and retry options are those of influxdb-client-python's
+// WriteOptions, and apply to writes to a server only.
 type Options struct {
 	// Mode is how batches are cut and posted [ModeBatching].
 	Mode Mode
@@ -87,18 +90,39 @@ type Options struct {
 	// ExponentialBase is the growth factor of the retry delay, at least 1
 	// [2].
 	ExponentialBase float64
-	// Precision of the timestamps posted [lineprotocol.Nanosecond]. The
-	// rejects file is always written in nanoseconds.
-	Precision lineprotocol.Precision
 	// Gzip compresses request bodies.
 	Gzip bool
+
+	// Precision of the timestamps written [the records' own, from their
+	// schema (frame.Schema.Precision)]. For WriteLineProtocol it is the
+	// precision of the input's timestamps [nanoseconds]. The rejects file
+	// is always written in nanoseconds.
+	Precision frame.Precision
 	// Measurement, if not empty, replaces the measurement named in the
-	// records' schema metadata.
+	// records' schema.
 	Measurement string
-	// Rejects receives the points not written and the rows that could not
-	// be points [nil: they are only counted, in Stats]. The caller closes
-	// it after Run.
-	Rejects *Rejects
+
+	// Rejects is the path of the rejects file, which receives every row
+	// and point not written, with the reason
+	// [<input>.rejected.lp beside the input; for standard input, a URL or
+	// a frame, <name>.rejected.lp in the working directory]. It is
+	// created only when something is rejected; a file left there by an
+	// earlier run is removed first, and the input itself is refused.
+	Rejects string
+	// RejectsTo, if not nil, receives the rejects instead of a file.
+	RejectsTo io.Writer
+
+	// Verify, for Write, counts each field's values back from the server
+	// after writing (over the measurement and the time range written) and
+	// returns a *VerifyError when the server holds fewer than were
+	// acknowledged: points that overwrote one another, or were lost.
+	Verify bool
+
+	// Progress, if not nil, is called with the counts so far every
+	// ProgressInterval [1s] while the write runs, from a goroutine of the
+	// write's own, and once more at the end.
+	Progress         func(Stats)
+	ProgressInterval time.Duration
 }
 
 // withDefaults returns o with defaults applied, or an error naming the
@@ -138,9 +162,10 @@ func (o Options) withDefaults() (Options, error) {
 	case o.ExponentialBase < 1 || math.IsNaN(o.ExponentialBase) || math.IsInf(o.ExponentialBase, 0):
 		bad("exponential base %g is not a finite number >= 1", o.ExponentialBase)
 	}
-	if o.Precision > lineprotocol.Second {
+	if o.Precision > frame.Second {
 		bad("precision %d", o.Precision)
 	}
+	durDefault(&o.ProgressInterval, time.Second, "progress interval", bad)
 	return o, errors.Join(errs...)
 }
 

@@ -1,12 +1,14 @@
 package sink
 
 import (
+	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/influxdata/line-protocol/v2/lineprotocol"
+	"github.com/influxframe/influxframe/frame"
 )
 
 func TestOptionsDefaults(t *testing.T) {
@@ -17,9 +19,9 @@ func TestOptionsDefaults(t *testing.T) {
 	want := Options{
 		Mode: ModeBatching, Workers: runtime.NumCPU(), BatchSize: 5000, FlushInterval: time.Second,
 		RetryInterval: 5 * time.Second, MaxRetries: 5, MaxRetryDelay: 125 * time.Second,
-		MaxRetryTime: 180 * time.Second, ExponentialBase: 2, Precision: lineprotocol.Nanosecond,
+		MaxRetryTime: 180 * time.Second, ExponentialBase: 2, ProgressInterval: time.Second,
 	}
-	if o != want {
+	if fmt.Sprintf("%+v", o) != fmt.Sprintf("%+v", want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", o, want)
 	}
 	o, err = Options{MaxRetries: NoRetries, Mode: ModeSync, Workers: 3}.withDefaults()
@@ -59,8 +61,8 @@ func TestOptionsInvalid(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "workers") || !strings.Contains(err.Error(), "batch size") {
 		t.Errorf("two invalid options: %v", err)
 	}
-	if _, err := NewWriter(nil, "", "b", Options{}); err == nil {
-		t.Error("NewWriter(nil client): no error")
+	if _, err := Write(context.Background(), nil, "", "b", (&frame.Frame{}).Reader(), Options{}); err == nil {
+		t.Error("Write(nil client): no error")
 	}
 }
 

@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/influxdata/line-protocol/v2/lineprotocol"
+	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/lineproto"
 )
 
-// Rejects is the rejects file: line protocol that, imported, completes an
+// rejects is the rejects file: line protocol that, imported, completes an
 // import. Points the server refused, or that were never sent because the
 // import stopped, are written as lines, each group following a comment line
 // "# <reason>". Rows that never became points are comment lines
@@ -27,9 +27,9 @@ import (
 // before it sees that a line is a comment, and an unescaped quote would
 // make it read the following points as part of the comment.
 //
-// A Rejects made by NewRejects creates its file only when something is
-// first rejected. It is safe for concurrent use. Call Close when done.
-type Rejects struct {
+// A rejects made by newRejects creates its file only when something is
+// first rejected. It is safe for concurrent use. Call close when done.
+type rejects struct {
 	mu     sync.Mutex
 	path   string
 	create func() (io.Writer, error)
@@ -43,10 +43,10 @@ type Rejects struct {
 	scr    []byte
 }
 
-// NewRejects returns a Rejects that writes to the file at path, creating
+// newRejects returns a rejects that writes to the file at path, creating
 // (or truncating) it when the first rejected point or row arrives.
-func NewRejects(path string) *Rejects {
-	r := &Rejects{path: path}
+func newRejects(path string) *rejects {
+	r := &rejects{path: path}
 	r.create = func() (io.Writer, error) {
 		f, err := os.Create(path)
 		if err != nil {
@@ -58,31 +58,21 @@ func NewRejects(path string) *Rejects {
 	return r
 }
 
-// NewRejectsWriter returns a Rejects that writes to w. Close does not close
-// w.
-func NewRejectsWriter(w io.Writer) *Rejects {
-	return &Rejects{create: func() (io.Writer, error) { return w, nil }}
+// newRejectsWriter returns a rejects that writes to w. close does not
+// close w.
+func newRejectsWriter(w io.Writer) *rejects {
+	return &rejects{create: func() (io.Writer, error) { return w, nil }}
 }
 
-// Path returns the file's path ("" for a Rejects made by NewRejectsWriter).
-func (r *Rejects) Path() string { return r.path }
-
-// Counts returns the number of points and of rows written so far.
-func (r *Rejects) Counts() (points, rows int64) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.points, r.rows
-}
-
-// Created reports whether anything has been written.
-func (r *Rejects) Created() bool {
+// created reports whether anything has been written.
+func (r *rejects) created() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.w != nil
 }
 
 // open makes sure the output exists. It is called with r.mu held.
-func (r *Rejects) open() error {
+func (r *rejects) open() error {
 	if r.err != nil {
 		return r.err
 	}
@@ -101,12 +91,12 @@ func (r *Rejects) open() error {
 	return nil
 }
 
-// AddLines writes points after the comment "# reason". Each element of
+// addLines writes points after the comment "# reason". Each element of
 // lines is one point in line protocol at precision p, with or without its
 // final newline, as this package encodes it: the timestamp is the text
 // after the last space (a string field may hold spaces and newlines). The
 // timestamps are rewritten in nanoseconds.
-func (r *Rejects) AddLines(reason string, p lineprotocol.Precision, lines ...[]byte) error {
+func (r *rejects) addLines(reason string, p frame.Precision, lines ...[]byte) error {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -124,7 +114,7 @@ func (r *Rejects) AddLines(reason string, p lineprotocol.Precision, lines ...[]b
 		if len(line) == 0 {
 			continue
 		}
-		r.scr = appendNanoLine(r.scr[:0], line, p)
+		r.scr = lineproto.AppendNanoLine(r.scr[:0], line, p)
 		r.note(r.w.Write(r.scr))
 		r.points++
 	}
@@ -134,50 +124,44 @@ func (r *Rejects) AddLines(reason string, p lineprotocol.Precision, lines ...[]b
 	return r.err
 }
 
-// AddRow writes a row that never became a point as the comment
-// "# file:line: reason: csv row". An empty file or a line of 0 is left out
-// of the position.
-func (r *Rejects) AddRow(file string, line int64, reason string, row []string) error {
+// addRow writes a row that never became a point as the comment
+// "# position: reason: csv row" (see frame.Reject.Position).
+func (r *rejects) addRow(rj *frame.Reject) error {
 	var b strings.Builder
 	cw := csv.NewWriter(&b)
-	cw.Write(row)
+	cw.Write(rj.Cells)
 	cw.Flush()
 	text := strings.TrimSuffix(b.String(), "\n")
-
-	var pos string
-	switch {
-	case file != "" && line > 0:
-		pos = file + ":" + strconv.FormatInt(line, 10) + ": "
-	case file != "":
-		pos = file + ": "
-	case line > 0:
-		pos = "line " + strconv.FormatInt(line, 10) + ": "
+	pos := rj.Position()
+	if pos != "" {
+		pos += ": "
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.open(); err != nil {
 		return err
 	}
-	r.comment(pos + reason + ": " + text)
+	r.comment(pos + rj.Reason + ": " + text)
 	r.last = "" // the next group of lines needs its own comment
 	r.rows++
 	return r.err
 }
 
 // comment writes "# text" as one line. It is called with r.mu held.
-func (r *Rejects) comment(text string) {
-	r.note(r.w.WriteString("# " + commentText(text) + "\n"))
+func (r *rejects) comment(text string) {
+	r.scr = lineproto.AppendComment(r.scr[:0], text)
+	r.note(r.w.Write(r.scr))
 }
 
 // note keeps the first write error. It is called with r.mu held.
-func (r *Rejects) note(_ int, err error) {
+func (r *rejects) note(_ int, err error) {
 	if err != nil && r.err == nil {
 		r.err = fmt.Errorf("sink: rejects file: %w", err)
 	}
 }
 
-// Flush writes buffered data to the file.
-func (r *Rejects) Flush() error {
+// flush writes buffered data to the file.
+func (r *rejects) flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.w == nil {
@@ -187,9 +171,9 @@ func (r *Rejects) Flush() error {
 	return r.err
 }
 
-// Close flushes and closes the file. A Rejects that never received
+// close flushes and closes the file. A rejects that never received
 // anything creates no file.
-func (r *Rejects) Close() error {
+func (r *rejects) close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed || r.w == nil {
@@ -203,37 +187,6 @@ func (r *Rejects) Close() error {
 		r.c = nil
 	}
 	return r.err
-}
-
-// commentText escapes text for a comment line: see Rejects.
-func commentText(s string) string {
-	clean := true
-	for i := 0; i < len(s) && clean; i++ {
-		c := s[i]
-		clean = c >= 0x20 && c != 0x7f && c != '\\' && c != '"'
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' || c == '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c < 0x20 || c == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 var lineBreaks = strings.NewReplacer("\r\n", `\r\n`, "\n", `\n`, "\r", `\r`)

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,7 +22,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
-	"github.com/influxdata/line-protocol/v2/lineprotocol"
 
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/testserver"
@@ -57,18 +55,56 @@ func wRows(first, n int) [][]any {
 	return rows
 }
 
-// produce sends chunks of size rows, n rows in all, and closes the
-// channel; it returns the channel.
-func produce(t *testing.T, mem memory.Allocator, measurement string, n, size int) <-chan Chunk {
-	in := make(chan Chunk)
-	go func() {
-		defer close(in)
-		for first := 0; first < n; first += size {
-			m := min(size, n-first)
-			in <- Chunk{Record: makeRecord(t, mem, measurement, wCols, wRows(first, m)), Source: "gen.csv"}
-		}
-	}()
-	return in
+// gen is a source of n rows in records of size rows, made as they are
+// read.
+type gen struct {
+	t           testing.TB
+	mem         memory.Allocator
+	measurement string
+	n, size     int
+	next        int
+	cur         arrow.Record
+	schema      *frame.Schema
+	prec        frame.Precision
+}
+
+func produce(t testing.TB, mem memory.Allocator, measurement string, n, size int) *gen {
+	g := &gen{t: t, mem: mem, measurement: measurement, n: n, size: size}
+	rec := makeRecord(t, mem, measurement, wCols, nil)
+	g.schema = frame.SchemaFromArrow(rec.Schema())
+	rec.Release()
+	return g
+}
+
+// withPrecision sets the precision the records carry.
+func (g *gen) withPrecision(p frame.Precision) *gen {
+	g.prec = p
+	g.schema = g.schema.WithPrecision(p)
+	return g
+}
+
+func (g *gen) Name() string               { return "gen.csv" }
+func (g *gen) FrameSchema() *frame.Schema { return g.schema }
+func (g *gen) Record() arrow.Record       { return g.cur }
+func (g *gen) Lines() []int64             { return nil }
+func (g *gen) Err() error                 { return nil }
+
+func (g *gen) Next() bool {
+	g.Release()
+	if g.next >= g.n {
+		return false
+	}
+	m := min(g.size, g.n-g.next)
+	g.cur = makeRecordPrec(g.t, g.mem, g.measurement, g.prec, wCols, wRows(g.next, m))
+	g.next += m
+	return true
+}
+
+func (g *gen) Release() {
+	if g.cur != nil {
+		g.cur.Release()
+		g.cur = nil
+	}
 }
 
 // flux runs a query and returns its records' values.
@@ -109,15 +145,15 @@ func count(t *testing.T, srv *testserver.Server, bucket, measurement, field stri
 // checkStats checks that the counts add up.
 func checkStats(t *testing.T, st Stats, rows int64) {
 	t.Helper()
-	if st.Rows != rows || st.Written+st.Rejected+st.Skipped != st.Rows {
+	if st.Rows != rows || st.Written+st.Lost() != st.Rows {
 		t.Errorf("stats do not add up to %d rows: %+v", rows, st)
 	}
 	var reasons int64
 	for _, n := range st.Reasons {
 		reasons += n
 	}
-	if reasons != st.Rejected+st.Skipped {
-		t.Errorf("reasons count %d rows, want %d: %v", reasons, st.Rejected+st.Skipped, st.Reasons)
+	if reasons != st.Lost() {
+		t.Errorf("reasons count %d rows, want %d: %v", reasons, st.Lost(), st.Reasons)
 	}
 }
 
@@ -128,7 +164,7 @@ func rejectedPoints(t *testing.T, path string) []point {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return decodeAll(t, data, lineprotocol.Nanosecond)
+	return decodeAll(t, data, frame.Nanosecond)
 }
 
 // fast are retry options for tests.
@@ -149,32 +185,28 @@ func TestWriteCountsBack(t *testing.T) {
 			for _, tc := range []struct {
 				mode Mode
 				gzip bool
-				prec lineprotocol.Precision
+				prec frame.Precision
 				n    int
 			}{
-				{ModeBatching, false, lineprotocol.Nanosecond, 20000},
-				{ModeSync, true, lineprotocol.Millisecond, 5000},
-				{ModeAsync, false, lineprotocol.Microsecond, 5000},
+				{ModeBatching, false, frame.Nanosecond, 20000},
+				{ModeSync, true, frame.Millisecond, 5000},
+				{ModeAsync, false, frame.Microsecond, 5000},
 			} {
 				t.Run(string(tc.mode), func(t *testing.T) {
 					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 					defer mem.AssertSize(t, 0)
 					meas := "w_" + string(tc.mode)
 					rejects := filepath.Join(t.TempDir(), "rejected.lp")
-					w, err := NewWriter(client, srv.Org, bucket, Options{
-						Mode: tc.mode, Workers: 4, BatchSize: 700, Gzip: tc.gzip, Precision: tc.prec,
+					st, err := Write(context.Background(), client, srv.Org, bucket, produce(t, mem, meas, tc.n, 999).withPrecision(tc.prec), Options{
+						Mode: tc.mode, Workers: 4, BatchSize: 700, Gzip: tc.gzip,
 						FlushInterval: 50 * time.Millisecond, JitterInterval: 2 * time.Millisecond,
-						Rejects: NewRejects(rejects),
+						Rejects: rejects, Verify: true,
 					})
 					if err != nil {
-						t.Fatal(err)
+						t.Fatalf("Write: %v", err)
 					}
-					if err := w.Run(context.Background(), produce(t, mem, meas, tc.n, 999)); err != nil {
-						t.Fatalf("Run: %v", err)
-					}
-					st := w.Stats()
 					checkStats(t, st, int64(tc.n))
-					if st.Written != int64(tc.n) || st.Retries != 0 || st.Batches < int64(tc.n/700) {
+					if st.Written != int64(tc.n) || st.Retries != 0 || st.Batches < int64(tc.n/700) || st.Fields["v"] != int64(tc.n) || len(st.Verified) != 2 {
 						t.Errorf("stats %+v", st)
 					}
 					if _, err := os.Stat(rejects); !os.IsNotExist(err) {
@@ -251,19 +283,15 @@ func TestWriteFieldTypeConflict(t *testing.T) {
 				}
 			}
 			rejects := filepath.Join(t.TempDir(), "rejected.lp")
-			w, err := NewWriter(client, srv.Org, bucket, fast(Options{Workers: 3, BatchSize: 500, Rejects: NewRejects(rejects)}))
-			if err != nil {
-				t.Fatal(err)
+			st, err := Write(ctx, client, srv.Org, bucket, produce(t, nil, "conflict", n, 700), fast(Options{Workers: 3, BatchSize: 500, Rejects: rejects, Verify: true}))
+			var ie *IncompleteError
+			if !errors.Is(err, ErrIncomplete) || !errors.As(err, &ie) || ie.Cause != nil || ie.Lost != want || ie.Rejects != rejects {
+				t.Fatalf("Write: %v, want an IncompleteError for %d rows in %s", err, want, rejects)
 			}
-			err = w.Run(ctx, produce(t, nil, "conflict", n, 700))
-			if !errors.Is(err, ErrRejected) {
-				t.Fatalf("Run: %v, want ErrRejected", err)
-			}
-			st := w.Stats()
 			checkStats(t, st, n)
 			t.Logf("stats: %d requests, %d splits", st.Requests, st.Splits)
-			if st.Rejected != want || st.Written != n-want || st.Splits == 0 {
-				t.Errorf("stats %+v, want %d rejected", st, want)
+			if st.Refused != want || st.Written != n-want || st.Splits == 0 || st.Fields["v"] != n-want {
+				t.Errorf("stats %+v, want %d refused", st, want)
 			}
 			if got := count(t, srv, bucket, "conflict", "v"); got != n-want {
 				t.Errorf("counted %d values of v, want %d", got, n-want)
@@ -386,15 +414,12 @@ func TestWriteRetries(t *testing.T) {
 					defer client.Close()
 					meas := fmt.Sprintf("retry%d", i)
 					const n = 2000
-					w, err := NewWriter(client, srv.Org, bucket, fast(Options{Workers: 2, BatchSize: 400, Rejects: NewRejects(filepath.Join(t.TempDir(), "r.lp"))}))
-					if err != nil {
-						t.Fatal(err)
-					}
 					start := time.Now()
-					if err := w.Run(context.Background(), produce(t, nil, meas, n, 500)); err != nil {
-						t.Fatalf("Run: %v", err)
+					st, err := Write(context.Background(), client, srv.Org, bucket, produce(t, nil, meas, n, 500),
+						fast(Options{Workers: 2, BatchSize: 400, Rejects: filepath.Join(t.TempDir(), "r.lp")}))
+					if err != nil {
+						t.Fatalf("Write: %v", err)
 					}
-					st := w.Stats()
 					checkStats(t, st, n)
 					if st.Written != n || (tc.retries >= 0 && st.Retries != tc.retries) || st.Retries == 0 {
 						t.Errorf("stats %+v", st)
@@ -448,25 +473,21 @@ func TestWriteServerGone(t *testing.T) {
 					meas := fmt.Sprintf("gone%d", i)
 					const n = 5000
 					path := filepath.Join(t.TempDir(), "r.lp")
-					w, err := NewWriter(client, srv.Org, bucket, fast(Options{
-						Workers: 2, BatchSize: 300, MaxRetries: 2, Mode: ModeSync, Rejects: NewRejects(path),
+					// Many chunks: the reading must never block for good once
+					// the write has stopped.
+					st, err := Write(context.Background(), client, srv.Org, bucket, produce(t, nil, meas, n, 300), fast(Options{
+						Workers: 2, BatchSize: 300, MaxRetries: 2, Mode: ModeSync, Rejects: path,
 					}))
-					if err != nil {
-						t.Fatal(err)
+					var ie *IncompleteError
+					if !errors.As(err, &ie) || ie.Cause == nil || !strings.Contains(err.Error(), "gave up after 2 retries") {
+						t.Fatalf("Write: %v, want a stopped write", err)
 					}
-					// An unbuffered channel and many chunks: the producer must
-					// never block for good once the write has stopped.
-					err = w.Run(context.Background(), produce(t, nil, meas, n, 300))
-					if err == nil || errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "gave up after 2 retries") {
-						t.Fatalf("Run: %v, want a fatal error", err)
-					}
-					st := w.Stats()
 					checkStats(t, st, n)
-					if st.Skipped != 0 || st.Written != after*300 {
+					if st.Skipped != 0 || st.Written != after*300 || ie.Lost != n-after*300 {
 						t.Errorf("stats %+v, want %d written", st, after*300)
 					}
-					if got := int64(len(rejectedPoints(t, path))); got != st.Rejected {
-						t.Errorf("%d points in the rejects file, %d rejected", got, st.Rejected)
+					if got := int64(len(rejectedPoints(t, path))); got != st.NotSent+st.Refused {
+						t.Errorf("%d points in the rejects file, %d not written", got, st.NotSent+st.Refused)
 					}
 					if got := count(t, srv, bucket, meas, "v"); got != st.Written {
 						t.Errorf("counted %d, %d written", got, st.Written)
@@ -502,23 +523,18 @@ func TestWriteFatal(t *testing.T) {
 					defer client.Close()
 					const n = 1000
 					var rej bytes.Buffer
-					w, err := NewWriter(client, srv.Org, tc.bucket, fast(Options{Workers: 2, BatchSize: 100, Rejects: NewRejectsWriter(&rej)}))
-					if err != nil {
-						t.Fatal(err)
-					}
-					err = w.Run(context.Background(), produce(t, nil, "fatal", n, 100))
+					st, err := Write(context.Background(), client, srv.Org, tc.bucket, produce(t, nil, "fatal", n, 100), fast(Options{Workers: 2, BatchSize: 100, RejectsTo: &rej}))
 					if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d", tc.status)) {
-						t.Fatalf("Run: %v, want HTTP %d", err, tc.status)
+						t.Fatalf("Write: %v, want HTTP %d", err, tc.status)
 					}
 					if tc.token != "" && (strings.Contains(err.Error(), tc.token) || strings.Contains(rej.String(), tc.token)) {
 						t.Errorf("token in the error or the rejects: %v", err)
 					}
-					st := w.Stats()
 					checkStats(t, st, n)
-					if st.Written != 0 || st.Rejected != n || st.Retries != 0 || st.Requests > 4 {
+					if st.Written != 0 || st.NotSent != n || st.Retries != 0 || st.Requests > 4 {
 						t.Errorf("stats %+v", st)
 					}
-					if got := len(decodeAll(t, rej.Bytes(), lineprotocol.Nanosecond)); got != n {
+					if got := len(decodeAll(t, rej.Bytes(), frame.Nanosecond)); got != n {
 						t.Errorf("%d points in the rejects, want %d", got, n)
 					}
 				})
@@ -527,15 +543,46 @@ func TestWriteFatal(t *testing.T) {
 	}
 }
 
+// rowsSource yields the same rows in each of n records, with lines.
+type rowsSource struct {
+	t     testing.TB
+	mem   memory.Allocator
+	rows  [][]any
+	lines []int64
+	n     int
+	cur   arrow.Record
+}
+
+func (r *rowsSource) Name() string { return "x.csv" }
+func (r *rowsSource) FrameSchema() *frame.Schema {
+	rec := makeRecord(r.t, r.mem, "m", wCols, nil)
+	defer rec.Release()
+	return frame.SchemaFromArrow(rec.Schema())
+}
+func (r *rowsSource) Record() arrow.Record { return r.cur }
+func (r *rowsSource) Lines() []int64       { return r.lines }
+func (r *rowsSource) Err() error           { return nil }
+func (r *rowsSource) Next() bool {
+	r.Release()
+	if r.n == 0 {
+		return false
+	}
+	r.n--
+	r.cur = makeRecord(r.t, r.mem, "m", wCols, r.rows)
+	return true
+}
+func (r *rowsSource) Release() {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
 // TestWriteCancelled needs no server: the write stops before any request.
 func TestWriteCancelled(t *testing.T) {
 	client := influxdb2.NewClient("http://127.0.0.1:1", "secret-token-xyz")
 	defer client.Close()
 	var rej bytes.Buffer
-	w, err := NewWriter(client, "org", "bucket", Options{Workers: 3, Rejects: NewRejectsWriter(&rej)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -543,61 +590,42 @@ func TestWriteCancelled(t *testing.T) {
 	rows := wRows(0, 50)
 	rows[7][2], rows[7][4] = nil, nil // not a point
 	rows[9][2] = math.NaN()           // still a point: it has a note
-	in := make(chan Chunk)
-	go func() {
-		defer close(in)
-		for range 10 {
-			in <- Chunk{Record: makeRecord(t, mem, "m", wCols, rows), Source: "x.csv", Lines: []int64{2, 3, 4, 5, 6, 7, 8, 9}}
-		}
-	}()
-	err = w.Run(ctx, in)
-	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "secret") {
-		t.Fatalf("Run: %v, want context.Canceled", err)
+	lines := make([]int64, 50)
+	for i := range lines {
+		lines[i] = int64(i + 2)
 	}
-	st := w.Stats()
+	src := &rowsSource{t: t, mem: mem, rows: rows, lines: lines, n: 10}
+	st, err := Write(ctx, client, "org", "bucket", src, Options{Workers: 3, RejectsTo: &rej})
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrIncomplete) || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Write: %v, want context.Canceled", err)
+	}
 	checkStats(t, st, 500)
-	if st.Requests != 0 || st.Skipped != 10 || st.Rejected != 490 || st.NonFinite != 10 || st.Reasons["not written: write stopped: context canceled"] != 490 && st.Reasons["not written: context canceled"] != 490 {
+	if st.Requests != 0 || st.Skipped != 10 || st.NotSent != 490 || st.NonFinite != 10 || st.Reasons["not written"] != 490 {
 		t.Errorf("stats %+v", st)
 	}
-	if got := strings.Count(rej.String(), "# x.csv:9: no field value: "); got != 10 {
+	if got := strings.Count(rej.String(), "# x.csv:9: no field values: "); got != 10 {
 		t.Errorf("%d rows reported, want 10:\n%s", got, rej.String())
-	}
-	if err := w.Run(ctx, in); err == nil {
-		t.Error("second Run: no error")
 	}
 }
 
-// TestWriteConcurrentStats reads Stats while Run runs, for the race
-// detector.
-func TestWriteConcurrentStats(t *testing.T) {
+// TestWriteProgress reads the counts while Write runs, for the race
+// detector, and checks that the last call has the final counts.
+func TestWriteProgress(t *testing.T) {
 	srv := testserver.Shared(t, testserver.V1)
 	bucket := srv.NewBucket(t)
 	client := srv.Client()
 	defer client.Close()
-	w, err := NewWriter(client, srv.Org, bucket, Options{Workers: 2, BatchSize: 100, Mode: ModeAsync})
-	if err != nil {
-		t.Fatal(err)
+	var calls atomic.Int64
+	var last Stats
+	st, err := Write(context.Background(), client, srv.Org, bucket, produce(t, nil, "stats", 3000, 250), Options{
+		Workers: 2, BatchSize: 100, Mode: ModeAsync, ProgressInterval: time.Millisecond,
+		Progress: func(s Stats) { calls.Add(1); last = s },
+	})
+	if err != nil || st.Written != 3000 {
+		t.Fatalf("Write: %v, stats %+v", err, st)
 	}
-	var wg sync.WaitGroup
-	done := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-done:
-				return
-			default:
-				_ = w.Stats()
-				time.Sleep(time.Millisecond)
-			}
-		}
-	}()
-	err = w.Run(context.Background(), produce(t, nil, "stats", 3000, 250))
-	close(done)
-	wg.Wait()
-	if err != nil || w.Stats().Written != 3000 {
-		t.Fatalf("Run: %v, stats %+v", err, w.Stats())
+	if calls.Load() < 2 || last.Written != 3000 {
+		t.Errorf("%d progress calls, the last with %+v", calls.Load(), last)
 	}
 }
 
@@ -614,29 +642,23 @@ func BenchmarkWrite(b *testing.B) {
 	for first := 0; first < n; first += size {
 		recs = append(recs, makeRecord(b, nil, "bench", wCols, wRows(first, size)))
 	}
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
+	f, err := frame.New(frame.SchemaFromArrow(recs[0].Schema()), recs...)
+	for _, r := range recs {
+		r.Release()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Release()
 	var bytes int64
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		w, err := NewWriter(client, srv.Org, bucket, Options{Workers: 2, BatchSize: 5000})
+		st, err := WriteFrame(context.Background(), client, srv.Org, bucket, f, Options{Workers: 2, BatchSize: 5000})
 		if err != nil {
 			b.Fatal(err)
 		}
-		in := make(chan Chunk, len(recs))
-		for _, r := range recs {
-			r.Retain() // Run releases it
-			in <- Chunk{Record: r}
-		}
-		close(in)
-		if err := w.Run(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
-		bytes = w.Stats().Bytes
+		bytes = st.Bytes
 	}
 	b.SetBytes(bytes)
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")

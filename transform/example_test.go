@@ -9,40 +9,37 @@ import (
 	"github.com/influxframe/influxframe/transform"
 )
 
-func ExampleNewNormalizer() {
+func ExampleNewReader() {
 	in := "time,station,temp,status\n" +
 		"2024-03-01T00:00:00Z,north,1.5,ok\n" +
 		"2024-03-01T01:00:00Z,north,,ok\n" +
 		"2024-03-01T02:00:00Z,south,2,late\n"
-	opts := transform.Options{Tags: []string{"station"}, Measurement: "weather"}
-	r, err := frame.NewCSVReader(strings.NewReader(in), "weather.csv", frame.CSVOptions{Kinds: opts.CSVKinds()})
+	cr, err := frame.NewCSVReader(strings.NewReader(in), "weather.csv", frame.CSVOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := transform.NewReader(cr, transform.Options{Tags: []string{"station"}, Measurement: "weather"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer r.Release()
-	n, err := transform.NewNormalizer(r.FrameSchema(), "weather.csv", opts)
-	if err != nil {
+	for r.Next() {
+		for _, rej := range r.Rejects() {
+			fmt.Printf("%s rejected: %s\n", rej.Position(), rej.Reason)
+		}
+		fmt.Println("points:", r.Record().NumRows(), "from lines", r.Lines())
+	}
+	if err := r.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}
-	for r.Next() {
-		out, rejected, err := n.Apply(r.Record(), r.Lines())
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		for _, rej := range rejected {
-			fmt.Printf("line %d rejected: %s\n", rej.Line, rej.Reason)
-		}
-		fmt.Println("points:", out.NumRows())
-		out.Release()
-	}
-	rep := n.Report()
+	rep := r.Report()
 	rep.WriteText(os.Stdout)
 	// Output:
-	// line 3 rejected: no field values
-	// points: 2
+	// weather.csv:3 rejected: no field values
+	// points: 2 from lines [2 4]
 	// file weather.csv -> measurement "weather", time column "time" (rfc3339), precision s
 	// COLUMN   KIND   ROLE     NULLS  NAN  ACTION
 	// time     time   time     0      0    parsed as time (rfc3339)

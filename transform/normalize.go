@@ -36,14 +36,6 @@ func (e *SchemaError) Error() string { return errors.Join(e.Errs...).Error() }
 // Unwrap returns the per-column errors, for errors.Is and errors.As.
 func (e *SchemaError) Unwrap() []error { return e.Errs }
 
-// RowReject is an input row that cannot become a point.
-type RowReject struct {
-	File   string
-	Line   int64 // 1-based source line, 0 when unknown
-	Reason string
-	Row    []string // the row's cells as text (nulls empty)
-}
-
 // Reasons for row rejects, used as keys of Report.Rejects.
 const (
 	ReasonNoFields  = "no field values"
@@ -53,9 +45,9 @@ const (
 	ReasonPrecision = "timestamp finer than the write precision"
 )
 
-// Normalizer converts the chunks of one input into normalised records.
-// It is not safe for concurrent use: one pipeline stage owns it.
-type Normalizer struct {
+// normalizer converts the chunks of one input into normalised records.
+// It is not safe for concurrent use: one Reader owns it.
+type normalizer struct {
 	opts    Options
 	file    string
 	in      *frame.Schema
@@ -65,9 +57,10 @@ type Normalizer struct {
 	tags    []tagCol
 	fields  []fieldCol
 	report  Report
-	colRep  []int // input column -> index in report.Columns
-	unit    int64
-	seen    map[uint64]int64 // duplicate detection: key hash -> first line
+	colRep  []int            // input column -> index in report.Columns
+	unit    int64            // nanoseconds in one unit of the precision
+	rows    int64            // data rows seen, for the position of rejects without lines
+	seen    map[uint64]int64 // duplicate detection: key hash -> first line (-row without lines)
 	mem     memory.Allocator
 	keyBuf  []byte
 }
@@ -85,18 +78,22 @@ type fieldCol struct {
 	present func(arr arrow.Array, i int) bool
 }
 
-// NewNormalizer decides what each column of s becomes. file names the input
-// in errors and rejects. A mixed-type column under MixedReject, a text
-// column under StringsReject, a missing time column or an unknown column in
-// the options is an error; several are joined.
-func NewNormalizer(s *frame.Schema, file string, opts Options) (*Normalizer, error) {
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	n := &Normalizer{opts: opts, file: file, in: s, mem: memory.DefaultAllocator, timeIdx: -1}
+// newNormalizer decides what each column of s becomes. file names the
+// input in errors and rejects. A mixed-type column under MixedReject, a
+// text column under StringsReject, a missing time column or an unknown
+// column in the options is an error; several are joined. opts are
+// validated.
+func newNormalizer(s *frame.Schema, file string, opts Options) (*normalizer, error) {
+	n := &normalizer{opts: opts, file: file, in: s, mem: memory.DefaultAllocator, timeIdx: -1}
 	n.report = Report{File: file, Measurement: opts.Measurement, Rejects: map[string]int64{}}
 	if n.report.Measurement == "" {
+		n.report.Measurement = s.Measurement
+	}
+	if n.report.Measurement == "" && file != "" {
 		n.report.Measurement = frame.BaseName(file)
+	}
+	if n.report.Measurement == "" {
+		return nil, fmt.Errorf("%w: no measurement: the input has no name to take it from; set Options.Measurement", ErrOptions)
 	}
 	for _, list := range [][]string{opts.Tags, opts.StringFields, opts.Fields, opts.Exclude} {
 		for _, c := range list {
@@ -159,14 +156,14 @@ func NewNormalizer(s *frame.Schema, file string, opts Options) (*Normalizer, err
 	case DuplicatesLast:
 		n.report.DuplicatesAction = "written; the server keeps the last value of each field"
 	case DuplicatesOffset:
-		n.report.DuplicatesAction = "shifted by one " + n.report.Precision + " each"
+		n.report.DuplicatesAction = "shifted by one " + n.report.Precision.String() + " each"
 	}
 	n.seen = make(map[uint64]int64)
 	return n, n.buildSchema()
 }
 
 // decide applies the kind-driven rules to an undeclared column.
-func (n *Normalizer) decide(i int, cr *ColumnReport) error {
+func (n *normalizer) decide(i int, cr *ColumnReport) error {
 	c := n.in.Columns[i]
 	t := n.in.Arrow().Field(i).Type
 	switch c.Kind {
@@ -273,7 +270,7 @@ func numericType(t arrow.DataType) bool {
 	return false
 }
 
-func (n *Normalizer) describeColumns() string {
+func (n *normalizer) describeColumns() string {
 	parts := make([]string, len(n.report.Columns))
 	for i, c := range n.report.Columns {
 		parts[i] = fmt.Sprintf("%s %s: %s", c.Name, c.Kind, c.Action)
@@ -282,7 +279,7 @@ func (n *Normalizer) describeColumns() string {
 }
 
 // buildSchema lays out the output: time, tags, fields.
-func (n *Normalizer) buildSchema() error {
+func (n *normalizer) buildSchema() error {
 	cols := []frame.Column{{Name: "time", Kind: frame.KindTime, Role: frame.RoleTime}}
 	fields := []arrow.Field{{Name: "time", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}}}
 	// The time column keeps its input name unless a tag or field has it.
@@ -313,19 +310,12 @@ func (n *Normalizer) buildSchema() error {
 	if err != nil {
 		return fmt.Errorf("transform: %w", err)
 	}
-	n.out = s
+	n.out = s.WithPrecision(n.report.Precision)
 	return nil
 }
 
-// Schema returns the schema of the normalised records.
-func (n *Normalizer) Schema() *frame.Schema { return n.out }
-
-// Precision returns the write precision: the option, or the coarsest that
-// loses nothing for the time column's values.
-func (n *Normalizer) Precision() string { return n.report.Precision }
-
 // Report returns a copy of the report so far.
-func (n *Normalizer) Report() Report {
+func (n *normalizer) Report() Report {
 	r := n.report
 	r.Columns = append([]ColumnReport(nil), n.report.Columns...)
 	r.Rejects = make(map[string]int64, len(n.report.Rejects))
@@ -335,21 +325,24 @@ func (n *Normalizer) Report() Report {
 	return r
 }
 
-// Apply normalises one chunk. lines gives each row's source line (nil when
-// unknown). It returns the normalised record (the caller releases it) and
-// the rows that could not become points, already counted in the report.
-func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []RowReject, error) {
-	if !rec.Schema().Equal(n.in.Arrow()) && rec.NumCols() != int64(len(n.in.Columns)) {
-		return nil, nil, fmt.Errorf("transform: %s: record does not match the input schema", n.file)
+// apply normalises one chunk. lines gives each row's source line (nil when
+// unknown). It returns the normalised record (the caller releases it), the
+// source line of each of its rows (nil when lines is), appended to kept,
+// and the rows that could not become points, appended to rejects and
+// already counted in the report.
+func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []frame.Reject) (arrow.Record, []int64, []frame.Reject, error) {
+	if rec.NumCols() != int64(len(n.in.Columns)) {
+		return nil, kept, rejects, fmt.Errorf("transform: %s: record does not match the input schema", n.file)
 	}
 	rows := int(rec.NumRows())
+	first := n.rows // data rows before this chunk
+	n.rows += int64(rows)
 	n.report.RowsRead += int64(rows)
 	b := array.NewRecordBuilder(n.mem, n.out.Arrow())
 	defer b.Release()
 	b.Reserve(rows)
 	tsB := b.Field(0).(*array.TimestampBuilder)
 	timeArr := rec.Column(n.timeIdx)
-	var rejects []RowReject
 	reject := func(i int, reason, detail string) {
 		n.report.RowsRejected++
 		n.report.Rejects[reason]++
@@ -361,7 +354,7 @@ func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []Row
 		if detail != "" {
 			msg += ": " + detail
 		}
-		rejects = append(rejects, RowReject{File: n.file, Line: line, Reason: msg, Row: rowText(rec, i)})
+		rejects = append(rejects, frame.Reject{File: n.file, Line: line, Row: first + int64(i) + 1, Reason: msg, Cells: rowText(rec, i)})
 	}
 	for i := 0; i < rows; i++ {
 		if timeArr.IsNull(i) {
@@ -374,7 +367,7 @@ func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []Row
 			continue
 		}
 		if ts%n.unit != 0 {
-			reject(i, ReasonPrecision, "precision "+n.report.Precision)
+			reject(i, ReasonPrecision, "precision "+n.report.Precision.String())
 			continue
 		}
 		any := false
@@ -388,10 +381,13 @@ func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []Row
 			reject(i, ReasonNoFields, "")
 			continue
 		}
-		ts, dupOf, ok := n.dedupe(rec, i, ts, lines)
+		ts, dupOf, ok := n.dedupe(rec, i, ts, lines, first)
 		if !ok {
-			reject(i, ReasonDuplicate, fmt.Sprintf("same tags and time as line %d", dupOf))
+			reject(i, ReasonDuplicate, "same tags and time as "+dupOf)
 			continue
+		}
+		if lines != nil {
+			kept = append(kept, lines[i])
 		}
 		tsB.Append(arrow.Timestamp(ts))
 		for j, t := range n.tags {
@@ -437,14 +433,16 @@ func (n *Normalizer) Apply(rec arrow.Record, lines []int64) (arrow.Record, []Row
 		}
 		n.report.PointsBuilt++
 	}
-	return b.NewRecord(), rejects, nil
+	return b.NewRecord(), kept, rejects, nil
 }
 
 // dedupe applies the duplicates policy to a row's key. It returns the
-// (possibly shifted) timestamp, and ok=false with the first row's line when
-// the row must be rejected.
-func (n *Normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64) (int64, int64, bool) {
-	var line int64
+// (possibly shifted) timestamp, and ok=false with the first row's position
+// ("line 12", "row 12") when the row must be rejected.
+func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, before int64) (int64, string, bool) {
+	// seen maps a key to the first row's line, or to minus its row number
+	// when the input has no lines.
+	line := -(before + int64(i) + 1)
 	if lines != nil {
 		line = lines[i]
 	}
@@ -457,18 +455,21 @@ func (n *Normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64) (i
 			if shifted {
 				n.report.Duplicates++
 			}
-			return ts, 0, true
+			return ts, "", true
 		}
 		switch n.opts.Duplicates {
 		case DuplicatesLast:
 			n.report.Duplicates++
-			return ts, 0, true
+			return ts, "", true
 		case DuplicatesOffset:
 			shifted = true
 			ts += n.unit
 		default:
 			n.report.Duplicates++
-			return ts, first, false
+			if first < 0 {
+				return ts, fmt.Sprintf("row %d", -first), false
+			}
+			return ts, fmt.Sprintf("line %d", first), false
 		}
 	}
 }
@@ -477,7 +478,7 @@ func (n *Normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64) (i
 // different keys collide with a probability of about n²/2⁶⁵ for n points
 // (3e-8 for a million): a collision would be reported as a duplicate, with
 // the line of the other row, never dropped silently.
-func (n *Normalizer) key(rec arrow.Record, i int, ts int64) uint64 {
+func (n *normalizer) key(rec arrow.Record, i int, ts int64) uint64 {
 	b := n.keyBuf[:0]
 	for _, t := range n.tags {
 		if t.in < 0 {
@@ -543,14 +544,14 @@ func floatAt(arr arrow.Array, i int) (float64, bool) {
 	return 0, false
 }
 
-func (n *Normalizer) numField(i int) fieldCol {
+func (n *normalizer) numField(i int) fieldCol {
 	return fieldCol{in: i, name: n.in.Columns[i].Name, present: func(arr arrow.Array, r int) bool {
 		v, ok := floatAt(arr, r)
 		return ok && !math.IsNaN(v) && !math.IsInf(v, 0)
 	}}
 }
 
-func (n *Normalizer) textField(i int) fieldCol {
+func (n *normalizer) textField(i int) fieldCol {
 	return fieldCol{in: i, name: n.in.Columns[i].Name, text: true, present: func(arr arrow.Array, r int) bool {
 		return !arr.IsNull(r)
 	}}

@@ -17,25 +17,25 @@ import (
 // run reads csv, normalises every chunk and returns the output rows as
 // text (time as RFC 3339, then the other columns), the rejects and the
 // report.
-func run(t *testing.T, in string, opts Options) ([]string, []RowReject, Report, error) {
+func run(t *testing.T, in string, opts Options) ([]string, []frame.Reject, Report, error) {
 	t.Helper()
-	r, err := frame.NewCSVReader(strings.NewReader(in), "in.csv", frame.CSVOptions{Kinds: opts.CSVKinds(), ChunkSize: 2})
+	cr, err := frame.NewCSVReader(strings.NewReader(in), "in.csv", frame.CSVOptions{ChunkSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Release()
-	n, err := NewNormalizer(r.FrameSchema(), "in.csv", opts)
+	r, err := NewReader(cr, opts)
 	if err != nil {
 		return nil, nil, Report{}, err
 	}
+	defer r.Release()
 	var rows []string
-	var rejects []RowReject
+	var rejects []frame.Reject
 	for r.Next() {
-		out, rej, err := n.Apply(r.Record(), r.Lines())
-		if err != nil {
-			t.Fatal(err)
+		out := r.Record()
+		if r.Lines() != nil && len(r.Lines()) != int(out.NumRows()) {
+			t.Fatalf("%d lines for %d rows", len(r.Lines()), out.NumRows())
 		}
-		rejects = append(rejects, rej...)
+		rejects = append(rejects, r.Rejects()...)
 		for i := 0; i < int(out.NumRows()); i++ {
 			cells := make([]string, out.NumCols())
 			for c := range cells {
@@ -43,12 +43,11 @@ func run(t *testing.T, in string, opts Options) ([]string, []RowReject, Report, 
 			}
 			rows = append(rows, strings.Join(cells, "|"))
 		}
-		out.Release()
 	}
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return rows, rejects, n.Report(), nil
+	return rows, rejects, r.Report(), nil
 }
 
 func TestNormalize(t *testing.T) {
@@ -66,7 +65,7 @@ func TestNormalize(t *testing.T) {
 			opts: Options{Tags: []string{"host"}},
 			rows: []string{"2020-01-01T00:00:00Z|a|1|1.5|1", "2020-01-01T00:00:01Z|b|2||0"},
 			check: func(t *testing.T, rep Report) {
-				if rep.Precision != "s" || rep.TimeColumn != "time" || rep.Measurement != "in" {
+				if rep.Precision != frame.Second || rep.TimeColumn != "time" || rep.Measurement != "in" {
 					t.Errorf("report header %+v", rep)
 				}
 				want := map[string]string{"n": "cast from int", "x": "kept", "ok": "cast from bool", "host": "kept as text"}
@@ -145,7 +144,7 @@ func TestNormalize(t *testing.T) {
 			in:      "when,v\n2020-01-01,1\nsoon,2\n",
 			opts:    Options{TimeColumn: "when"},
 			rows:    []string{"2020-01-01T00:00:00Z|1"},
-			rejects: []string{`3: bad timestamp: value does not fit the column's kind: "soon" is not a timestamp in a known layout`},
+			rejects: []string{`3: bad timestamp: "soon" is not a timestamp in a known layout`},
 		},
 		{
 			name: "epoch seconds and timezone",
@@ -178,7 +177,7 @@ func TestNormalize(t *testing.T) {
 		{
 			name:    "precision finer than asked is rejected, not truncated",
 			in:      "time,v\n2020-01-01T00:00:00Z,1\n2020-01-01T00:00:00.5Z,2\n",
-			opts:    Options{Precision: "s"},
+			opts:    Options{Precision: frame.Second},
 			rows:    []string{"2020-01-01T00:00:00Z|1"},
 			rejects: []string{"3: timestamp finer than the write precision: precision s"},
 		},
@@ -265,16 +264,16 @@ func TestMixedErrorIsParseError(t *testing.T) {
 }
 
 func TestOutputSchemaRoles(t *testing.T) {
-	r, err := frame.NewCSVReader(strings.NewReader("time,h,s,v\n2020-01-01T00:00:00Z,a,b,1\n"), "m.csv", frame.CSVOptions{})
+	cr, err := frame.NewCSVReader(strings.NewReader("time,h,s,v\n2020-01-01T00:00:00Z,a,b,1\n"), "m.csv", frame.CSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Release()
-	n, err := NewNormalizer(r.FrameSchema(), "m.csv", Options{Tags: []string{"h"}, StringFields: []string{"s"}, Measurement: "cpu"})
+	n, err := NewReader(cr, Options{Tags: []string{"h"}, StringFields: []string{"s"}, Measurement: "cpu"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := frame.SchemaFromArrow(n.Schema().Arrow())
+	defer n.Release()
+	s := frame.SchemaFromArrow(n.FrameSchema().Arrow())
 	var got []string
 	for _, c := range s.Columns {
 		got = append(got, c.Name+":"+c.Role.String()+":"+c.Kind.String())
@@ -282,10 +281,10 @@ func TestOutputSchemaRoles(t *testing.T) {
 	if want := "time:time:time h:tag:text s:field:text v:field:float"; strings.Join(got, " ") != want {
 		t.Errorf("schema %s, want %s", strings.Join(got, " "), want)
 	}
-	if s.Measurement != "cpu" {
-		t.Errorf("measurement %q", s.Measurement)
+	if s.Measurement != "cpu" || s.Precision != frame.Second {
+		t.Errorf("measurement %q, precision %s; want cpu, s", s.Measurement, s.Precision)
 	}
-	if n.Schema().Arrow().Field(0).Type.ID() != arrow.TIMESTAMP {
+	if n.FrameSchema().Arrow().Field(0).Type.ID() != arrow.TIMESTAMP {
 		t.Error("time is not a timestamp")
 	}
 }
@@ -306,4 +305,50 @@ func TestReportText(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "testdata/report.golden.json", buf.Bytes())
+}
+
+// TestReaderKeepsDeclaredText checks that the Reader makes declared tags
+// and string fields text in the CSV reader itself: a zip code keeps its
+// leading zero, a number written as a string field keeps its spelling.
+func TestReaderKeepsDeclaredText(t *testing.T) {
+	rows, _, _, err := run(t, "time,zip,code,v\n2020-01-01T00:00:00Z,00501,1.50,1\n2020-01-01T00:00:01Z,02134,007,2\n",
+		Options{Tags: []string{"zip"}, StringFields: []string{"code"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2020-01-01T00:00:00Z|00501|1.50|1\n2020-01-01T00:00:01Z|02134|007|2"
+	if got := strings.Join(rows, "\n"); got != want {
+		t.Errorf("rows:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestReaderFrameRows normalises a frame, which has no lines: rejects are
+// placed by row, and the measurement must be given.
+func TestReaderFrameRows(t *testing.T) {
+	f, err := frame.ReadCSV(strings.NewReader("time,v\n2020-01-01T00:00:00Z,1\n2020-01-01T00:00:00Z,2\n2020-01-01T00:00:01Z,\n"), "", frame.CSVOptions{ChunkSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Release()
+	if _, err := NewReader(f.Reader(), Options{}); !errors.Is(err, ErrOptions) {
+		t.Fatalf("no measurement: err = %v, want ErrOptions", err)
+	}
+	r, err := NewReader(f.Reader(), Options{Measurement: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var got []string
+	for r.Next() {
+		if r.Lines() != nil {
+			t.Errorf("lines %v for a frame", r.Lines())
+		}
+		for _, rej := range r.Rejects() {
+			got = append(got, rej.Position()+": "+rej.Reason)
+		}
+	}
+	want := "row 2: duplicate point: same tags and time as row 1\nrow 3: no field values"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
 }

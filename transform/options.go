@@ -70,9 +70,10 @@ type Options struct {
 	// influxdb-client-python's config ([tags]); a column of the same name
 	// takes precedence.
 	DefaultTags map[string]string
-	// Precision is the write precision: "ns", "us", "ms" or "s" (default:
-	// the coarsest that loses nothing, from the time column's values).
-	Precision string
+	// Precision is the write precision (default: the coarsest that loses
+	// nothing, from the time column's values). A row whose timestamp is
+	// finer is rejected, never truncated.
+	Precision frame.Precision
 }
 
 // ErrOptions is the cause of every invalid-option error.
@@ -106,10 +107,8 @@ func (o *Options) validate() error {
 	default:
 		return fmt.Errorf("%w: duplicates policy %q (want reject, last or offset)", ErrOptions, o.Duplicates)
 	}
-	switch o.Precision {
-	case "", "ns", "us", "ms", "s":
-	default:
-		return fmt.Errorf("%w: precision %q (want ns, us, ms or s)", ErrOptions, o.Precision)
+	if o.Precision > frame.Second {
+		return fmt.Errorf("%w: precision %s", ErrOptions, o.Precision)
 	}
 	seen := map[string]string{}
 	for _, l := range []struct {
@@ -129,33 +128,6 @@ func (o *Options) validate() error {
 		}
 	}
 	return nil
-}
-
-// CSVKinds returns the kinds a CSV reader must force so that declared tags
-// and string fields keep their text exactly as written.
-func (o *Options) CSVKinds() map[string]frame.Kind {
-	m := make(map[string]frame.Kind, len(o.Tags)+len(o.StringFields))
-	for _, c := range o.Tags {
-		m[c] = frame.KindText
-	}
-	for _, c := range o.StringFields {
-		m[c] = frame.KindText
-	}
-	return m
-}
-
-// precisionUnit returns the nanoseconds in one unit of a precision.
-func precisionUnit(p string) int64 {
-	switch p {
-	case "s":
-		return 1e9
-	case "ms":
-		return 1e6
-	case "us":
-		return 1e3
-	default:
-		return 1
-	}
 }
 
 func contains(list []string, s string) bool {

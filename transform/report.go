@@ -33,14 +33,14 @@ type ColumnReport struct {
 // writer's counts (points written, rejected by the server) are not here:
 // the import summary adds them.
 type Report struct {
-	File        string         `json:"file"`
-	Measurement string         `json:"measurement"`
-	TimeColumn  string         `json:"time_column"`
-	TimeFormat  string         `json:"time_format"`
-	Precision   string         `json:"precision"`
-	Columns     []ColumnReport `json:"columns"`
-	RowsRead    int64          `json:"rows_read"`
-	PointsBuilt int64          `json:"points_built"`
+	File        string          `json:"file"`
+	Measurement string          `json:"measurement"`
+	TimeColumn  string          `json:"time_column"`
+	TimeFormat  string          `json:"time_format"`
+	Precision   frame.Precision `json:"precision"`
+	Columns     []ColumnReport  `json:"columns"`
+	RowsRead    int64           `json:"rows_read"`
+	PointsBuilt int64           `json:"points_built"`
 	// RowsRejected counts rows that could not become points; Rejects
 	// breaks it down by reason.
 	RowsRejected int64            `json:"rows_rejected"`

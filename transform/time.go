@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
+
+	"github.com/influxframe/influxframe/internal/timefmt"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -13,7 +14,7 @@ import (
 )
 
 // pickTime chooses the time column and builds its converter.
-func (n *Normalizer) pickTime() error {
+func (n *normalizer) pickTime() error {
 	s := n.in
 	idx := -1
 	if n.opts.TimeColumn != "" {
@@ -42,15 +43,15 @@ func (n *Normalizer) pickTime() error {
 	case t.ID() == arrow.INT64 || t.ID() == arrow.FLOAT64:
 		format := n.opts.TimeFormat
 		if format == "" {
-			format = frame.FormatUnix
+			format = timefmt.Unix
 			if c.Stats != nil && c.Stats.Count(frame.CellInt) > 0 {
 				var v int64
 				fmt.Sscan(c.Stats.First[frame.CellInt].Value, &v)
-				format = frame.EpochUnit(v)
+				format = timefmt.EpochUnit(v)
 			}
 		}
 		n.report.TimeFormat = format
-		p := frame.NewTimeParser(format, 0, n.opts.Location)
+		p := timefmt.NewParser(format, 0, n.opts.Location)
 		n.timeOf = func(arr arrow.Array, i int) (int64, error) {
 			return p.Parse(frame.FormatValue(arr, i))
 		}
@@ -67,9 +68,9 @@ func (n *Normalizer) pickTime() error {
 		}
 		n.report.TimeFormat = n.opts.TimeFormat
 		if n.opts.TimeFormat == "" {
-			n.report.TimeFormat = describeLayouts(mask)
+			n.report.TimeFormat = timefmt.DescribeLayouts(mask)
 		}
-		p := frame.NewTimeParser(n.opts.TimeFormat, mask, n.opts.Location)
+		p := timefmt.NewParser(n.opts.TimeFormat, mask, n.opts.Location)
 		n.timeOf = func(arr arrow.Array, i int) (int64, error) {
 			return p.Parse(arr.(*array.String).Value(i))
 		}
@@ -83,7 +84,7 @@ func (n *Normalizer) pickTime() error {
 // detectTime returns the best time column: timestamps first (names like
 // time/date/timestamp before others, then leftmost), then integer columns
 // named exactly like a time column (epochs).
-func (n *Normalizer) detectTime() int {
+func (n *normalizer) detectTime() int {
 	type cand struct{ idx, rank int }
 	var cands []cand
 	for i, c := range n.in.Columns {
@@ -106,7 +107,7 @@ func (n *Normalizer) detectTime() int {
 }
 
 // timeCandidates lists columns that look like they might be meant as time.
-func (n *Normalizer) timeCandidates() string {
+func (n *normalizer) timeCandidates() string {
 	var out []string
 	for _, c := range n.in.Columns {
 		if timeNameRank(c.Name) <= len(timeNames) || c.Kind == frame.KindText || c.Kind == frame.KindMixed {
@@ -128,52 +129,35 @@ func (n *Normalizer) timeCandidates() string {
 	return strings.Join(out, "; ")
 }
 
-func describeLayouts(mask uint32) string {
-	var out []string
-	for i, l := range frame.TimeLayouts {
-		if mask&(1<<uint(i)) != 0 {
-			if l == time.RFC3339Nano {
-				l = frame.FormatRFC3339 // as --time-format spells it
-			}
-			out = append(out, l)
-		}
-	}
-	if len(out) == 0 {
-		return "any known layout"
-	}
-	return strings.Join(out, " | ")
-}
-
 // pickPrecision sets the write precision: the option, or the coarsest one
 // that keeps every digit of the time column.
-func (n *Normalizer) pickPrecision() {
+func (n *normalizer) pickPrecision() {
 	p := n.opts.Precision
-	if p == "" {
+	if p == 0 {
 		c := n.in.Columns[n.timeIdx]
 		t := n.in.Arrow().Field(n.timeIdx).Type
 		switch {
 		case t.ID() == arrow.TIMESTAMP:
-			p = map[arrow.TimeUnit]string{arrow.Second: "s", arrow.Millisecond: "ms", arrow.Microsecond: "us"}[t.(*arrow.TimestampType).Unit]
-		case n.report.TimeFormat == frame.FormatUnix && t.ID() == arrow.INT64:
-			p = "s"
-		case n.report.TimeFormat == frame.FormatUnixMs && t.ID() == arrow.INT64:
-			p = "ms"
-		case n.report.TimeFormat == frame.FormatUnixUs && t.ID() == arrow.INT64:
-			p = "us"
+			p = map[arrow.TimeUnit]frame.Precision{arrow.Second: frame.Second, arrow.Millisecond: frame.Millisecond,
+				arrow.Microsecond: frame.Microsecond}[t.(*arrow.TimestampType).Unit]
+		case n.report.TimeFormat == timefmt.Unix && t.ID() == arrow.INT64:
+			p = frame.Second
+		case n.report.TimeFormat == timefmt.UnixMs && t.ID() == arrow.INT64:
+			p = frame.Millisecond
+		case n.report.TimeFormat == timefmt.UnixUs && t.ID() == arrow.INT64:
+			p = frame.Microsecond
 		case t.ID() == arrow.STRING && c.Stats != nil:
 			switch d := c.Stats.FracDigits; {
 			case d == 0:
-				p = "s"
+				p = frame.Second
 			case d <= 3:
-				p = "ms"
+				p = frame.Millisecond
 			case d <= 6:
-				p = "us"
+				p = frame.Microsecond
 			}
 		}
-		if p == "" {
-			p = "ns"
-		}
+		p = p.Or(frame.Nanosecond)
 	}
 	n.report.Precision = p
-	n.unit = precisionUnit(p)
+	n.unit = int64(p.Duration())
 }

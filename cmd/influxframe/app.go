@@ -13,7 +13,7 @@ import (
 
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/influx"
-	"github.com/influxframe/influxframe/internal/pipeline"
+	"github.com/influxframe/influxframe/sink"
 	"github.com/influxframe/influxframe/transform"
 )
 
@@ -109,8 +109,8 @@ func report(err error, w io.Writer) int {
 		de *dataError
 		pe *frame.ParseError
 		se *transform.SchemaError
-		ie *pipeline.IncompleteError
-		ve *pipeline.VerifyError
+		ie *sink.IncompleteError
+		ve *sink.VerifyError
 	)
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "influxframe") {
@@ -125,7 +125,7 @@ func report(err error, w io.Writer) int {
 		errors.Is(err, influx.ErrConfig), errors.Is(err, influx.ErrNotFound):
 		return exitFailure
 	case errors.As(err, &ie):
-		if ie.Fatal != nil {
+		if ie.Cause != nil {
 			return exitFailure
 		}
 		return exitDataLoss

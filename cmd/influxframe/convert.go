@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/pipeline"
+	"github.com/influxframe/influxframe/sink"
 	"github.com/influxframe/influxframe/transform"
 )
 
@@ -29,7 +31,7 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 	c := newCommand("convert", convertUsage)
 	sf.register(c.fs)
 	c.fs.StringVar(&out, "out", "", "output file: .arrow/.feather, .arrows, .parquet, .lp or .csv")
-	c.fs.StringVar(&precision, "precision", "", "ns|us|ms|s for .lp (default: the coarsest that loses nothing)")
+	c.fs.StringVar(&precision, "precision", "", "ns|us|ms|s (default: the coarsest that loses nothing; .lp is written in ns unless given)")
 	c.fs.StringVar(&rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
 	if err := c.parse(args, s); err != nil {
 		return err
@@ -37,28 +39,33 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 	if c.fs.NArg() != 1 || out == "" {
 		return usagef("convert: want one input FILE and --out OUT")
 	}
-	if _, err := pipeline.ConvertFormat(out); err != nil {
+	if _, err := frame.FormatOf(out); err != nil {
 		return usagef("convert: --out %v", err)
 	}
 	topts, err := sf.options()
 	if err != nil {
 		return err
 	}
-	topts.Precision = precision
-	res, err := pipeline.Convert(ctx, c.fs.Arg(0), out, pipeline.Options{
-		Stdin: s.in, Transform: topts, RejectsPath: rejects,
-		OnSchema: func(rep transform.Report) { rep.WriteColumns(s.err) },
+	prec, err := parsePrecision(precision)
+	if err != nil {
+		return err
+	}
+	topts.Precision = prec
+	// Line protocol in nanoseconds unless asked otherwise, like rejects
+	// files, so that importing the file needs no --precision.
+	wo := sink.Options{Rejects: rejects, Precision: prec.Or(frame.Nanosecond)}
+	name := c.fs.Arg(0)
+	r, err := importTable(ctx, s, name, topts, func(in *transform.Reader) (sink.Stats, error) {
+		return pipeline.Convert(ctx, in, out, wo)
 	})
-	if res != nil {
-		printSummary(s.err, []pipeline.FileResult{*res})
-		if sf.report != "" {
-			if werr := writeReport(sf.report, []pipeline.FileResult{*res}); werr != nil && err == nil {
-				err = werr
-			}
+	printSummary(s.err, []result{r})
+	if sf.report != "" && r.report != nil {
+		if werr := writeReport(sf.report, []result{r}); werr != nil && err == nil {
+			err = werr
 		}
-		if err == nil || res.Lost() > 0 {
-			fmt.Fprintf(s.err, "wrote %d rows to %s\n", res.Write.Written, out)
-		}
+	}
+	if r.report != nil && (err == nil || r.st.Lost() > 0) {
+		fmt.Fprintf(s.err, "wrote %d rows to %s\n", r.st.Written, out)
 	}
 	return err
 }

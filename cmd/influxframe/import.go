@@ -11,6 +11,7 @@ import (
 
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/influx"
 	"github.com/influxframe/influxframe/internal/pipeline"
 	"github.com/influxframe/influxframe/sink"
@@ -71,7 +72,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	fs.DurationVar(&o.maxDelay, "max-retry-delay", sink.DefaultMaxRetryDelay, "longest delay between retries")
 	fs.DurationVar(&o.maxTime, "max-retry-time", sink.DefaultMaxRetryTime, "longest time a request is retried")
 	fs.Float64Var(&o.expBase, "exponential-base", sink.DefaultExponentialBase, "growth of the retry delay")
-	fs.StringVar(&o.precision, "precision", "", "ns|us|ms|s (default: the coarsest that loses nothing)")
+	fs.StringVar(&o.precision, "precision", "", "ns|us|ms|s (default: the coarsest that loses nothing; for .lp inputs, ns)")
 	fs.BoolVar(&o.gzip, "gzip", false, "gzip request bodies")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
 	fs.BoolVar(&o.verify, "verify", false, "count every field's values back after writing and fail on any shortfall")
@@ -91,39 +92,44 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
-	topts.Precision = o.precision
+	prec, err := parsePrecision(o.precision)
+	if err != nil {
+		return err
+	}
+	topts.Precision = prec
 	mode, err := sink.ParseMode(o.mode)
 	if err != nil {
 		return usagef("import: --mode: %v", err)
 	}
-	popts := pipeline.Options{
-		Stdin:     s.in,
-		Transform: topts,
-		Write: sink.Options{
-			Mode: mode, Workers: o.workers, BatchSize: o.batchSize, FlushInterval: o.flush,
-			JitterInterval: o.jitter, RetryInterval: o.retryInt, MaxRetries: o.maxRetries,
-			MaxRetryDelay: o.maxDelay, MaxRetryTime: o.maxTime, ExponentialBase: o.expBase, Gzip: o.gzip,
-		},
-		RejectsPath: o.rejects,
-		OnSchema: func(rep transform.Report) {
-			rep.WriteColumns(s.err)
-		},
+	wo := sink.Options{
+		Mode: mode, Workers: o.workers, BatchSize: o.batchSize, FlushInterval: o.flush,
+		JitterInterval: o.jitter, RetryInterval: o.retryInt, MaxRetries: o.maxRetries,
+		MaxRetryDelay: o.maxDelay, MaxRetryTime: o.maxTime, ExponentialBase: o.expBase, Gzip: o.gzip,
+		Rejects: o.rejects, Verify: o.verify,
+	}
+	if o.maxRetries == 0 {
+		wo.MaxRetries = sink.NoRetries
 	}
 	prog, err := newProgress(o.progress, s.err)
 	if err != nil {
 		return err
 	}
-	if prog != nil {
-		popts.Watch = prog.watch
-	}
-	if o.maxRetries == 0 {
-		popts.Write.MaxRetries = sink.NoRetries
-	}
+	var res []result
+	defer func() { printSummary(s.err, res) }()
 	if o.dryRun {
-		popts.DryRun = s.out
-		res, err := pipeline.Import(ctx, nil, "", "", files, popts)
-		printSummary(s.err, res)
-		return err
+		for _, name := range files {
+			if pipeline.IsLineProtocol(name) {
+				return fmt.Errorf("%s: --dry-run prints the line protocol of tables; this one is line protocol already", name)
+			}
+			r, err := importTable(ctx, s, name, topts, func(in *transform.Reader) (sink.Stats, error) {
+				return sink.WriteFile(ctx, s.out, frame.FormatLineProtocol, in, wo)
+			})
+			res = append(res, r)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	client, settings, srv, err := o.conn.connect(ctx, s.environ)
 	if err != nil {
@@ -136,7 +142,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	if srv.Kind == influx.V2 && settings.Org == "" {
 		return usagef("import: InfluxDB 2.x needs an organization: give --org, INFLUXDB_V2_ORG or org in the config file")
 	}
-	popts.Transform.DefaultTags = settings.DefaultTags
+	topts.DefaultTags = settings.DefaultTags
 	if o.createBucket {
 		created, err := influx.EnsureBucket(ctx, client, srv, settings.Org, settings.Bucket)
 		if err != nil {
@@ -146,69 +152,159 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			fmt.Fprintf(s.err, "created bucket %q on %s\n", settings.Bucket, srv)
 		}
 	}
-	res, err := pipeline.Import(ctx, client, settings.Org, settings.Bucket, files, popts)
-	printSummary(s.err, res)
-	if o.verify {
-		if verr := verify(ctx, s, client, settings.Org, settings.Bucket, res); verr != nil && err == nil {
-			err = verr
+	org, bucket := settings.Org, settings.Bucket
+	for _, name := range files {
+		fo := wo
+		var done func()
+		if prog != nil {
+			fo.Progress, done = prog.track(name)
+			fo.ProgressInterval = prog.interval
+		}
+		var r result
+		if pipeline.IsLineProtocol(name) {
+			fo.Precision = prec
+			r, err = importLP(ctx, s, client, org, bucket, name, fo)
+		} else {
+			r, err = importTable(ctx, s, name, topts, func(in *transform.Reader) (sink.Stats, error) {
+				return sink.Write(ctx, client, org, bucket, in, fo)
+			})
+		}
+		if done != nil {
+			done()
+		}
+		res = append(res, r)
+		if o.verify {
+			printVerify(s.err, r.st)
+		}
+		if err != nil {
+			if o.schema.report != "" {
+				writeReport(o.schema.report, res)
+			}
+			var se *transform.SchemaError
+			if errors.As(err, &se) {
+				return fmt.Errorf("nothing written: %w", err)
+			}
+			return err
 		}
 	}
-	if o.schema.report != "" && len(res) > 0 {
-		if werr := writeReport(o.schema.report, res); werr != nil && err == nil {
-			err = werr
-		}
+	if o.schema.report != "" {
+		return writeReport(o.schema.report, res)
 	}
+	return nil
+}
+
+// result is what happened to one input.
+type result struct {
+	file   string
+	report *transform.Report // nil for line protocol, or when the input could not be opened
+	st     sink.Stats
+}
+
+// importTable opens a table input, shows its column decisions, and writes
+// it with write.
+func importTable(ctx context.Context, s *streams, name string, topts transform.Options, write func(*transform.Reader) (sink.Stats, error)) (result, error) {
+	r := result{file: name}
+	in, err := pipeline.Open(ctx, name, s.in, topts)
 	if err != nil {
-		var se *transform.SchemaError
-		if errors.As(err, &se) {
-			return fmt.Errorf("nothing written: %w", err)
+		if rep := schemaReport(err); rep != nil {
+			r.report = rep
+			rep.WriteColumns(s.err)
 		}
+		return r, err
 	}
-	return err
+	defer in.Release()
+	rep := in.Report()
+	rep.WriteColumns(s.err)
+	r.st, err = write(in)
+	rep = in.Report()
+	r.report = &rep
+	return r, err
+}
+
+// schemaReport returns the report a schema refusal carries, or nil.
+func schemaReport(err error) *transform.Report {
+	var se *transform.SchemaError
+	if errors.As(err, &se) {
+		return &se.Report
+	}
+	return nil
+}
+
+// importLP posts a line-protocol input as it is.
+func importLP(ctx context.Context, s *streams, client influxdb2.Client, org, bucket, name string, wo sink.Options) (result, error) {
+	r := result{file: name}
+	src, err := frame.OpenInput(ctx, name, s.in)
+	if err != nil {
+		return r, err
+	}
+	defer src.Close()
+	r.st, err = sink.WriteLineProtocol(ctx, client, org, bucket, src, name, wo)
+	return r, err
+}
+
+// parsePrecision parses --precision; "" is unset.
+func parsePrecision(s string) (frame.Precision, error) {
+	if s == "" {
+		return 0, nil
+	}
+	p, err := frame.ParsePrecision(s)
+	if err != nil {
+		return 0, usagef("--precision: %v", err)
+	}
+	return p, nil
 }
 
 // printSummary writes the per-input counts, which always add up.
-func printSummary(w io.Writer, res []pipeline.FileResult) {
+func printSummary(w io.Writer, res []result) {
 	for _, r := range res {
-		if r.Report.Duplicates > 0 || r.Report.NaN > 0 {
+		st := r.st
+		if rep := r.report; rep != nil && (rep.Duplicates > 0 || rep.NaN > 0) {
 			fmt.Fprintf(w, "%s: %d duplicate keys (%s), %d NaN/Inf values as null\n",
-				r.File, r.Report.Duplicates, r.Report.DuplicatesAction, r.Report.NaN)
+				r.file, rep.Duplicates, rep.DuplicatesAction, rep.NaN)
+		}
+		if st.Rows == 0 && r.report == nil && st.Comments == 0 {
+			continue // never opened
 		}
 		fmt.Fprintf(w, "%s: rows read %d = written %d + rejected before writing %d + refused or not sent %d + skipped %d\n",
-			r.File, r.Report.RowsRead, r.Written(), r.RowsRejected, r.PointsRejected, r.Skipped)
-		if r.Write.Requests > 0 {
+			r.file, st.Rows, st.Written, st.Rejected, st.Refused+st.NotSent, st.Skipped)
+		if st.Requests > 0 {
 			fmt.Fprintf(w, "  %d requests, %d retries, %d splits, %.1f MB of line protocol\n",
-				r.Write.Requests, r.Write.Retries, r.Write.Splits, float64(r.Write.Bytes)/1e6)
+				st.Requests, st.Retries, st.Splits, float64(st.Bytes)/1e6)
 		}
-		if r.Comments > 0 {
-			fmt.Fprintf(w, "  %d comment lines skipped (in a rejects file: reasons, and CSV rows that never became points)\n", r.Comments)
+		if st.Comments > 0 {
+			fmt.Fprintf(w, "  %d comment lines skipped (in a rejects file: reasons, and CSV rows that never became points)\n", st.Comments)
 		}
-		for _, sm := range r.Samples {
-			fmt.Fprintf(w, "  %s:%d: %s\n", sm.File, sm.Line, sm.Reason)
+		for _, sm := range st.Samples {
+			fmt.Fprintf(w, "  %s: %s\n", sm.Position(), sm.Reason)
 		}
-		for _, reason := range r.Write.SortedReasons() {
-			fmt.Fprintf(w, "  %d: %s\n", r.Write.Reasons[reason], reason)
+		for _, reason := range st.SortedReasons() {
+			fmt.Fprintf(w, "  %d: %s\n", st.Reasons[reason], reason)
 		}
-		if r.RejectsPath != "" {
-			fmt.Fprintf(w, "  rejected rows and points are in %s (replay with: influxframe import %s)\n", r.RejectsPath, r.RejectsPath)
+		if st.RejectsPath != "" {
+			fmt.Fprintf(w, "  rejected rows and points are in %s (replay with: influxframe import %s)\n", st.RejectsPath, st.RejectsPath)
 		}
 	}
 }
 
 // writeReport writes the reports of all inputs as JSON: one object for one
 // input, an array for several.
-func writeReport(path string, res []pipeline.FileResult) error {
+func writeReport(path string, res []result) error {
+	var reps []transform.Report
+	for _, r := range res {
+		if r.report != nil {
+			reps = append(reps, *r.report)
+		}
+	}
+	if len(reps) == 0 {
+		return nil
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if len(res) == 1 {
-		err = res[0].Report.WriteJSON(f)
+	if len(reps) == 1 {
+		err = reps[0].WriteJSON(f)
 	} else {
-		reps := make([]transform.Report, len(res))
-		for i, r := range res {
-			reps[i] = r.Report
-		}
 		err = writeJSON(f, reps)
 	}
 	if cerr := f.Close(); err == nil {
@@ -217,24 +313,13 @@ func writeReport(path string, res []pipeline.FileResult) error {
 	return err
 }
 
-// verify counts back what each input wrote and prints the comparison.
-func verify(ctx context.Context, s *streams, client influxdb2.Client, org, bucket string, res []pipeline.FileResult) error {
-	var first error
-	for i := range res {
-		v, err := pipeline.Verify(ctx, client, org, bucket, &res[i])
-		if len(v.Fields) == 0 && err == nil {
-			fmt.Fprintf(s.err, "%s: verify: nothing to count (line protocol is not counted on the way in)\n", v.File)
-			continue
-		}
-		for _, f := range v.Fields {
-			fmt.Fprintf(s.err, "%s: verify: %s: %d values written, %d on the server\n", v.File, f.Field, f.Built, f.Held)
-		}
-		if v.Slack > 0 {
-			fmt.Fprintf(s.err, "%s: verify: %d points were not written (see the rejects file); counts may fall short by that much\n", v.File, v.Slack)
-		}
-		if err != nil && first == nil {
-			first = err
-		}
+// printVerify shows what --verify counted.
+func printVerify(w io.Writer, st sink.Stats) {
+	if st.Fields == nil {
+		fmt.Fprintf(w, "%s: verify: nothing to count (line protocol is not counted on the way in)\n", st.Input)
+		return
 	}
-	return first
+	for _, f := range st.Verified {
+		fmt.Fprintf(w, "%s: verify: %s: %d values written, %d on the server\n", st.Input, f.Field, f.Written, f.Held)
+	}
 }

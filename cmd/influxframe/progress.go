@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -35,61 +34,41 @@ func newProgress(mode string, w io.Writer) (*progress, error) {
 	return nil, usagef("--progress %q: want auto, always or never", mode)
 }
 
-// watch starts showing one input's progress; the returned function stops
-// the display's goroutine and waits for it.
-func (p *progress) watch(file string, rows int64, stats func() sink.Stats) func() {
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		p.run(file, rows, stats, stop)
-	}()
-	return func() {
-		close(stop)
-		wg.Wait()
-	}
-}
-
-func (p *progress) run(file string, rows int64, stats func() sink.Stats, stop <-chan struct{}) {
+// track returns the function that shows one input's counts, for
+// sink.Options.Progress, and the one that ends its display.
+func (p *progress) track(file string) (update func(sink.Stats), done func()) {
 	start := time.Now()
 	var bar *progressbar.ProgressBar
-	if p.live {
-		bar = progressbar.NewOptions64(rows,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(file),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetItsString("rows"),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(p.interval),
-			progressbar.OptionClearOnFinish(),
-		)
-	}
-	t := time.NewTicker(p.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			if bar != nil {
-				bar.Finish()
+	update = func(st sink.Stats) {
+		n := st.Written + st.Lost()
+		if !p.live {
+			of := ""
+			if st.Total >= 0 {
+				of = fmt.Sprintf(" of %d", st.Total)
 			}
+			fmt.Fprintf(p.w, "%s: %d%s rows (%d written, %d not), %.1f MB, %.0f rows/s\n",
+				file, n, of, st.Written, st.Lost(), float64(st.Bytes)/1e6, float64(n)/time.Since(start).Seconds())
 			return
-		case <-t.C:
 		}
-		st := stats()
-		done := st.Written + st.Rejected + st.Skipped
-		if bar != nil {
-			bar.Describe(fmt.Sprintf("%s %.1f MB", file, float64(st.Bytes)/1e6))
-			bar.Set64(done)
-			continue
+		if bar == nil {
+			bar = progressbar.NewOptions64(st.Total,
+				progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription(file),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetItsString("rows"),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(p.interval),
+				progressbar.OptionClearOnFinish(),
+			)
 		}
-		el := time.Since(start).Seconds()
-		of := ""
-		if rows >= 0 {
-			of = fmt.Sprintf(" of %d", rows)
-		}
-		fmt.Fprintf(p.w, "%s: %d%s rows (%d written, %d not), %.1f MB, %.0f rows/s\n",
-			file, done, of, st.Written, st.Rejected+st.Skipped, float64(st.Bytes)/1e6, float64(done)/el)
+		bar.Describe(fmt.Sprintf("%s %.1f MB", file, float64(st.Bytes)/1e6))
+		bar.Set64(n)
 	}
+	done = func() {
+		if bar != nil {
+			bar.Finish()
+		}
+	}
+	return update, done
 }

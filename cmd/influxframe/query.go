@@ -48,10 +48,8 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		}
 		flux = string(b)
 	}
-	format := ""
 	if out != "" && out != "-" {
-		var err error
-		if format, err = query.FormatOf(out); err != nil {
+		if _, err := frame.FormatOf(out); err != nil {
 			return usagef("query: --out: %v", err)
 		}
 	}
@@ -73,22 +71,25 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		releaseAll(frames)
 		frames = p
 	}
-	all, err := query.Combine(frames)
-	if err != nil {
-		return err
-	}
-	defer all.Release()
 	switch out {
 	case "":
-		return query.PrintTable(s.out, all, maxRows)
-	case "-":
-		return query.ExportTo(s.out, "csv", all)
-	default:
-		_ = format
-		if err := query.Export(out, all); err != nil {
+		all, err := query.Combine(frames)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.err, "wrote %d rows, %d columns to %s\n", all.NumRows(), all.NumCols(), out)
+		defer all.Release()
+		return query.PrintTable(s.out, all, maxRows)
+	case "-":
+		return query.ExportTo(s.out, frame.FormatCSV, frames...)
+	default:
+		if err := query.Export(out, frames...); err != nil {
+			return err
+		}
+		var rows int64
+		for _, f := range frames {
+			rows += f.NumRows()
+		}
+		fmt.Fprintf(s.err, "wrote %d rows to %s\n", rows, out)
 		return nil
 	}
 }

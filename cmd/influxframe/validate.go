@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/influxframe/influxframe/internal/pipeline"
+	"github.com/influxframe/influxframe/transform"
 )
 
 const validateUsage = `Usage: influxframe validate [flags] FILE...
@@ -19,6 +20,9 @@ Examples:
   $ influxframe validate --tags dispatching_base_num trips.csv
   $ influxframe validate --mixed drop --report report.json trips.csv
 `
+
+// maxSamples is how many rejected rows validate shows per input.
+const maxSamples = 5
 
 func runValidate(ctx context.Context, args []string, s *streams) error {
 	var sf schemaFlags
@@ -35,29 +39,55 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
-	res, err := pipeline.Validate(ctx, files, pipeline.Options{Stdin: s.in, Transform: topts})
-	for _, r := range res {
-		r.Report.WriteText(s.err)
-		for _, sm := range r.Samples {
-			fmt.Fprintf(s.err, "  %s:%d: %s\n", sm.File, sm.Line, sm.Reason)
-		}
-	}
-	if sf.report != "" && len(res) > 0 {
-		if werr := writeReport(sf.report, res); werr != nil && err == nil {
-			err = werr
-		}
-	}
-	if err != nil {
-		return err
-	}
+	var res []result
 	var bad int64
-	for _, r := range res {
-		bad += r.RowsRejected
+	for _, name := range files {
+		r, err := validateOne(ctx, s, name, topts)
+		res = append(res, r)
+		if r.report != nil {
+			bad += r.report.RowsRejected
+		}
+		if err != nil {
+			if sf.report != "" {
+				writeReport(sf.report, res)
+			}
+			return err
+		}
+	}
+	if sf.report != "" {
+		if err := writeReport(sf.report, res); err != nil {
+			return err
+		}
 	}
 	if bad > 0 {
 		return &dataError{fmt.Sprintf("validate: %d rows would be rejected", bad)}
 	}
 	return nil
+}
+
+// validateOne reads one input as import would and prints its report.
+func validateOne(ctx context.Context, s *streams, name string, topts transform.Options) (result, error) {
+	r := result{file: name}
+	if pipeline.IsLineProtocol(name) {
+		return r, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
+	}
+	in, err := pipeline.Open(ctx, name, s.in, topts)
+	if err != nil {
+		if rep := schemaReport(err); rep != nil {
+			r.report = rep
+			rep.WriteText(s.err)
+		}
+		return r, err
+	}
+	defer in.Release()
+	samples, err := pipeline.Validate(ctx, in, maxSamples)
+	rep := in.Report()
+	r.report = &rep
+	rep.WriteText(s.err)
+	for _, sm := range samples {
+		fmt.Fprintf(s.err, "  %s: %s\n", sm.Position(), sm.Reason)
+	}
+	return r, err
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/influxframe/influxframe/sink"
 	"github.com/influxframe/influxframe/transform"
 )
 
@@ -19,19 +20,22 @@ const messy = "time,host,v\n" +
 	"2020-01-01T00:00:02Z,\"d e\",4\n"
 
 func TestValidateAccountsForEveryRow(t *testing.T) {
-	res, err := Validate(context.Background(), []string{"-"}, Options{
-		Stdin:     strings.NewReader(messy),
-		Transform: transform.Options{Tags: []string{"host"}, TimeColumn: "time"},
-	})
+	ctx := context.Background()
+	r, err := Open(ctx, "-", strings.NewReader(messy), transform.Options{Tags: []string{"host"}, TimeColumn: "time"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res[0]
-	if r.Report.RowsRead != 4 || r.Report.PointsBuilt != 2 || r.RowsRejected != 2 {
-		t.Errorf("read %d, built %d, rejected %d; want 4, 2, 2", r.Report.RowsRead, r.Report.PointsBuilt, r.RowsRejected)
+	defer r.Release()
+	samples, err := Validate(ctx, r, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := r.Report()
+	if rep.RowsRead != 4 || rep.PointsBuilt != 2 || rep.RowsRejected != 2 {
+		t.Errorf("read %d, built %d, rejected %d; want 4, 2, 2", rep.RowsRead, rep.PointsBuilt, rep.RowsRejected)
 	}
 	var lines []int64
-	for _, s := range r.Samples {
+	for _, s := range samples {
 		lines = append(lines, s.Line)
 	}
 	if len(lines) != 2 || lines[0] != 3 || lines[1] != 4 {
@@ -39,27 +43,29 @@ func TestValidateAccountsForEveryRow(t *testing.T) {
 	}
 }
 
+// TestDryRunWritesRejectsAndLineProtocol is the dry run of the import
+// command: the same stages, ending in line protocol on a writer.
 func TestDryRunWritesRejectsAndLineProtocol(t *testing.T) {
 	dir := t.TempDir()
 	rej := filepath.Join(dir, "messy.rejected.lp")
 	var out bytes.Buffer
-	res, err := Import(context.Background(), nil, "", "", []string{"-"}, Options{
-		Stdin:       strings.NewReader(messy),
-		Transform:   transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"},
-		RejectsPath: rej,
-		DryRun:      &out,
-	})
-	var ie *IncompleteError
-	if !errors.As(err, &ie) || ie.Fatal != nil || ie.Lost != 2 {
-		t.Fatalf("err = %v, want 2 rows lost and no fatal error", err)
+	ctx := context.Background()
+	r, err := Open(ctx, "-", strings.NewReader(messy), transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	st, err := sink.WriteFile(ctx, &out, "lp", r, sink.Options{Rejects: rej})
+	var ie *sink.IncompleteError
+	if !errors.As(err, &ie) || ie.Cause != nil || ie.Lost != 2 || ie.Rejects != rej {
+		t.Fatalf("err = %v, want 2 rows lost in %s and no cause", err, rej)
 	}
 	want := "m,host=a v=1 1577836800\nm,host=d\\ e v=4 1577836802\n"
 	if out.String() != want {
 		t.Errorf("line protocol:\n%s\nwant:\n%s", out.String(), want)
 	}
-	r := res[0]
-	if r.Write.Written != 2 || r.Report.RowsRead != r.Write.Written+r.Lost() {
-		t.Errorf("counts do not add up: read %d, written %d, lost %d", r.Report.RowsRead, r.Write.Written, r.Lost())
+	if st.Written != 2 || st.Rows != st.Written+st.Lost() || st.Rows != 4 {
+		t.Errorf("counts do not add up: %+v", st)
 	}
 	data, err := os.ReadFile(rej)
 	if err != nil {
@@ -72,29 +78,29 @@ func TestDryRunWritesRejectsAndLineProtocol(t *testing.T) {
 	}
 }
 
-func TestRejectsPathFor(t *testing.T) {
-	for in, want := range map[string]string{
-		"data/taxi.csv":                "data/taxi.csv.rejected.lp",
-		"-":                            "stdin.rejected.lp",
-		"https://example.com/t.csv.gz": "t.rejected.lp",
-	} {
-		if got := RejectsPathFor(in); got != want {
-			t.Errorf("RejectsPathFor(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestRejectsFileIsNeverTheInput(t *testing.T) {
+// TestConvertLeavesNoHalfFile converts into a file that appears only when
+// the conversion is complete.
+func TestConvertLeavesNoHalfFile(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "x.rejected.lp")
-	if err := os.WriteFile(in, []byte("m v=1 1\n"), 0o644); err != nil {
+	ctx := context.Background()
+	out := filepath.Join(dir, "out.csv")
+	r, err := Open(ctx, "-", strings.NewReader(messy), transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := Import(context.Background(), nil, "", "b", []string{in}, Options{RejectsPath: filepath.Join(dir, ".", "x.rejected.lp")})
-	if err == nil || !strings.Contains(err.Error(), "cannot be the input") {
-		t.Fatalf("err = %v", err)
+	st, err := Convert(ctx, r, out, sink.Options{Rejects: filepath.Join(dir, "r.lp")})
+	r.Release()
+	if !errors.Is(err, sink.ErrIncomplete) || st.Written != 2 {
+		t.Fatalf("Convert: %v, %+v", err, st)
 	}
-	if data, _ := os.ReadFile(in); string(data) != "m v=1 1\n" {
-		t.Errorf("input changed: %q", data)
+	data, err := os.ReadFile(out)
+	if err != nil || strings.Count(string(data), "\n") != 3 {
+		t.Errorf("output %q, %v", data, err)
+	}
+	if _, err := Convert(ctx, r, filepath.Join(dir, "out.xlsx"), sink.Options{}); err == nil {
+		t.Error("no error for an unknown format")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".out*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 }

@@ -1,10 +1,6 @@
-package frame
+package arrowcheck
 
-import (
-	"encoding/binary"
-)
-
-// --- Flatbuffer verification ---
+import "encoding/binary"
 
 // fbVerifier checks flatbuffer tables within b before anything reads them,
 // the way flatbuffers' generated Go code will: every offset it follows,

@@ -1,4 +1,4 @@
-package sink
+package lineproto
 
 import (
 	"bytes"
@@ -54,17 +54,14 @@ func encodeAll(t *testing.T, enc *Encoder, rec arrow.Record) ([]byte, []*RowErro
 
 func TestEncodeRoundTrip(t *testing.T) {
 	measurements := []string{"cpu", "my measurement", "a,b", "x=y", `q"uote`, "ünïcode 测量", `back\slash`}
-	for _, prec := range []lineprotocol.Precision{lineprotocol.Nanosecond, lineprotocol.Microsecond, lineprotocol.Millisecond, lineprotocol.Second} {
+	for _, prec := range []frame.Precision{frame.Nanosecond, frame.Microsecond, frame.Millisecond, frame.Second} {
 		for _, m := range measurements {
-			t.Run(precisionName(prec)+"/"+m, func(t *testing.T) {
+			t.Run(prec.String()+"/"+m, func(t *testing.T) {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 				defer mem.AssertSize(t, 0)
 				rec := makeRecord(t, mem, m, escapeCols, escapeRows)
 				defer rec.Release()
-				enc, err := NewEncoder(EncodeOptions{Precision: prec})
-				if err != nil {
-					t.Fatal(err)
-				}
+				enc := NewEncoder(Options{Precision: prec})
 				buf, skipped := encodeAll(t, enc, rec)
 				if len(skipped) != 0 {
 					t.Fatalf("skipped rows: %v", skipped)
@@ -104,7 +101,7 @@ func TestEncodeTagsSorted(t *testing.T) {
 	}
 	rec := makeRecord(t, nil, "m", cols, [][]any{{int64(5), "1", "2", "3", "4", 1.0}})
 	defer rec.Release()
-	enc, _ := NewEncoder(EncodeOptions{})
+	enc := NewEncoder(Options{})
 	buf, _ := encodeAll(t, enc, rec)
 	if want := "m,B=3,a=4,b=2,zz=1 f=1 5\n"; string(buf) != want {
 		t.Errorf("got %q, want %q", buf, want)
@@ -140,7 +137,7 @@ func TestEncodeRowErrors(t *testing.T) {
 			rows := [][]any{{int64(10), "ok", 1.0, "x"}, tc.row, {int64(20), "ok", 2.0, nil}}
 			rec := makeRecord(t, nil, "m", cols, rows)
 			defer rec.Release()
-			enc, _ := NewEncoder(EncodeOptions{})
+			enc := NewEncoder(Options{})
 			buf, skipped := encodeAll(t, enc, rec)
 			if want := "m,t=ok f=1,s=\"x\" 10\nm,t=ok f=2 20\n"; string(buf) != want {
 				t.Errorf("output %q, want %q", buf, want)
@@ -152,7 +149,7 @@ func TestEncodeRowErrors(t *testing.T) {
 			if tc.want != nil && !errors.Is(err, tc.want) {
 				t.Errorf("error %v, want %v", err, tc.want)
 			}
-			if !strings.Contains(err.Error(), tc.text) || !strings.HasPrefix(err.Error(), "sink: row 1: ") {
+			if !strings.Contains(err.Error(), tc.text) || !strings.HasPrefix(err.Error(), "row 1: ") {
 				t.Errorf("error %q, want it to contain %q", err, tc.text)
 			}
 		})
@@ -166,7 +163,7 @@ func TestEncodeNonFiniteCounted(t *testing.T) {
 		{int64(2), math.Inf(1), math.Inf(-1)},
 	})
 	defer rec.Release()
-	enc, _ := NewEncoder(EncodeOptions{})
+	enc := NewEncoder(Options{})
 	buf, skipped := encodeAll(t, enc, rec)
 	if string(buf) != "m b=1 1\n" || len(skipped) != 1 || enc.NonFinite() != 3 {
 		t.Errorf("got %q, skipped %v, non-finite %d", buf, skipped, enc.NonFinite())
@@ -186,7 +183,7 @@ func TestEncodeSchemaErrors(t *testing.T) {
 		{"no time", "m", []col{f}, ErrSchema, "no time column"},
 		{"two times", "m", []col{tm, {name: "t2", role: frame.RoleTime}, f}, ErrSchema, "two time columns"},
 		{"time not timestamp", "m", []col{{name: "time", role: frame.RoleTime, typ: arrow.PrimitiveTypes.Int64}, f}, ErrSchema, "not a timestamp"},
-		{"int field", "m", []col{tm, {name: "i", role: frame.RoleField, typ: arrow.PrimitiveTypes.Int64}}, ErrSchema, `"i"`},
+		{"struct field", "m", []col{tm, {name: "i", role: frame.RoleField, typ: arrow.StructOf(arrow.Field{Name: "a", Type: arrow.PrimitiveTypes.Int64})}}, ErrSchema, `"i"`},
 		{"float tag", "m", []col{tm, f, {name: "g", role: frame.RoleTag, typ: arrow.PrimitiveTypes.Float64}}, ErrSchema, `"g"`},
 		{"no role", "m", []col{tm, f, {name: "x", role: frame.RoleNone}}, ErrSchema, "no role"},
 		{"no field", "m", []col{tm, {name: "t", role: frame.RoleTag}}, ErrSchema, "no field"},
@@ -202,7 +199,7 @@ func TestEncodeSchemaErrors(t *testing.T) {
 			row := make([]any, len(tc.cols))
 			rec := makeRecord(t, nil, tc.meas, tc.cols, [][]any{row})
 			defer rec.Release()
-			enc, _ := NewEncoder(EncodeOptions{})
+			enc := NewEncoder(Options{})
 			err := enc.Reset(rec)
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.text) {
 				t.Fatalf("Reset: %v, want %v containing %q", err, tc.want, tc.text)
@@ -218,7 +215,7 @@ func TestEncodeMeasurementOverrideAndSchemaChange(t *testing.T) {
 	cols := []col{{name: "time", role: frame.RoleTime}, {name: "f", role: frame.RoleField}}
 	r1 := makeRecord(t, nil, "", cols, [][]any{{int64(1), 1.0}})
 	defer r1.Release()
-	enc, _ := NewEncoder(EncodeOptions{Measurement: "over ride"})
+	enc := NewEncoder(Options{Measurement: "over ride"})
 	buf, _ := encodeAll(t, enc, r1)
 	// A record with another schema gets a new plan.
 	cols2 := []col{{name: "time", role: frame.RoleTime}, {name: "t", role: frame.RoleTag}, {name: "g", role: frame.RoleField}}
@@ -238,7 +235,7 @@ func TestEncodeTimestampUnits(t *testing.T) {
 	}
 	rec := makeRecord(t, nil, "m", cols, [][]any{{int64(1700000000), 1.0}, {int64(math.MaxInt64 / 10), 2.0}})
 	defer rec.Release()
-	enc, _ := NewEncoder(EncodeOptions{})
+	enc := NewEncoder(Options{})
 	buf, skipped := encodeAll(t, enc, rec)
 	if string(buf) != "m f=1 1700000000000000000\n" || len(skipped) != 1 || !errors.Is(skipped[0], lineprotocol.ErrValueOutOfRange) {
 		t.Errorf("got %q, skipped %v", buf, skipped)
@@ -247,12 +244,12 @@ func TestEncodeTimestampUnits(t *testing.T) {
 
 func TestEncodeGolden(t *testing.T) {
 	var out bytes.Buffer
-	for _, prec := range []lineprotocol.Precision{lineprotocol.Nanosecond, lineprotocol.Millisecond, lineprotocol.Second} {
+	for _, prec := range []frame.Precision{frame.Nanosecond, frame.Millisecond, frame.Second} {
 		rec := makeRecord(t, nil, "weather, station", escapeCols, escapeRows)
-		enc, _ := NewEncoder(EncodeOptions{Precision: prec})
+		enc := NewEncoder(Options{Precision: prec})
 		buf, _ := encodeAll(t, enc, rec)
 		rec.Release()
-		out.WriteString("# precision " + precisionName(prec) + "\n")
+		out.WriteString("# precision " + prec.String() + "\n")
 		out.Write(buf)
 	}
 	golden(t, "encode.golden", out.Bytes())
@@ -267,30 +264,19 @@ func golden(t *testing.T, name string, got []byte) {
 func TestAppendNanoLine(t *testing.T) {
 	tests := []struct {
 		line string
-		prec lineprotocol.Precision
+		prec frame.Precision
 		want string
 	}{
-		{"m f=1 5", lineprotocol.Nanosecond, "m f=1 5\n"},
-		{"m f=1 5", lineprotocol.Microsecond, "m f=1 5000\n"},
-		{"m f=1 -5", lineprotocol.Millisecond, "m f=1 -5000000\n"},
-		{`m s="a b" 17`, lineprotocol.Second, `m s="a b" 17000000000` + "\n"},
-		{"m f=1 0", lineprotocol.Second, "m f=1 0\n"},
+		{"m f=1 5", frame.Nanosecond, "m f=1 5\n"},
+		{"m f=1 5", frame.Microsecond, "m f=1 5000\n"},
+		{"m f=1 -5", frame.Millisecond, "m f=1 -5000000\n"},
+		{`m s="a b" 17`, frame.Second, `m s="a b" 17000000000` + "\n"},
+		{"m f=1 0", frame.Second, "m f=1 0\n"},
 	}
 	for _, tc := range tests {
-		if got := string(appendNanoLine(nil, []byte(tc.line), tc.prec)); got != tc.want {
-			t.Errorf("appendNanoLine(%q, %v) = %q, want %q", tc.line, tc.prec, got, tc.want)
+		if got := string(AppendNanoLine(nil, []byte(tc.line), tc.prec)); got != tc.want {
+			t.Errorf("AppendNanoLine(%q, %v) = %q, want %q", tc.line, tc.prec, got, tc.want)
 		}
-	}
-}
-
-func TestParsePrecision(t *testing.T) {
-	for s, want := range map[string]lineprotocol.Precision{"ns": lineprotocol.Nanosecond, "us": lineprotocol.Microsecond, "µs": lineprotocol.Microsecond, "ms": lineprotocol.Millisecond, "s": lineprotocol.Second} {
-		if got, err := ParsePrecision(s); err != nil || got != want {
-			t.Errorf("ParsePrecision(%q) = %v, %v", s, got, err)
-		}
-	}
-	if _, err := ParsePrecision("m"); err == nil {
-		t.Error("ParsePrecision(m): no error")
 	}
 }
 
@@ -325,7 +311,7 @@ func BenchmarkEncode(b *testing.B) {
 	const n = 10000
 	rec := benchRecord(b, n)
 	defer rec.Release()
-	enc, _ := NewEncoder(EncodeOptions{})
+	enc := NewEncoder(Options{})
 	buf, _ := enc.AppendRows(nil, 0, 0, nil)
 	if err := enc.Reset(rec); err != nil {
 		b.Fatal(err)
@@ -344,7 +330,7 @@ func BenchmarkEncode(b *testing.B) {
 func BenchmarkEncodeRow(b *testing.B) {
 	rec := benchRecord(b, 1024)
 	defer rec.Release()
-	enc, _ := NewEncoder(EncodeOptions{Precision: lineprotocol.Second})
+	enc := NewEncoder(Options{Precision: frame.Second})
 	enc.Reset(rec)
 	buf, _ := enc.AppendRow(nil, 0)
 	b.SetBytes(int64(len(buf)))

@@ -1,4 +1,4 @@
-package pipeline
+package sink_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/gentaxi"
 	"github.com/influxframe/influxframe/internal/testserver"
 	"github.com/influxframe/influxframe/sink"
@@ -22,7 +23,10 @@ import (
 // size (default 200000 rows); each iteration imports it into a new
 // measurement.
 //
-//	go test -run '^$' -bench ImportE2E -benchtime 1x ./internal/pipeline/
+// It runs the public stages as a script would: frame.Open, then
+// transform.NewReader, then Write.
+//
+//	go test -run '^$' -bench ImportE2E -benchtime 1x ./sink/
 func BenchmarkImportE2E(b *testing.B) {
 	rows := 200000
 	if v := os.Getenv("INFLUXFRAME_BENCH_ROWS"); v != "" {
@@ -53,21 +57,26 @@ func BenchmarkImportE2E(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
-				opts := Options{
-					Transform: transform.Options{
-						Measurement:  "bench" + strconv.Itoa(i),
-						Tags:         []string{"dispatching_base_num", "store_and_fwd_flag"},
-						StringFields: []string{"dropoff_datetime"},
-					},
-					Write:       sink.Options{Mode: sink.ModeSync},
-					RejectsPath: filepath.Join(b.TempDir(), "rej.lp"),
-				}
-				res, err := Import(context.Background(), client, s.Org, s.Bucket, []string{path}, opts)
+				ctx := context.Background()
+				r, err := frame.Open(ctx, path, frame.OpenOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				if res[0].Written() != int64(rows) {
-					b.Fatalf("wrote %d of %d rows", res[0].Written(), rows)
+				in, err := transform.NewReader(r, transform.Options{
+					Measurement:  "bench" + strconv.Itoa(i),
+					Tags:         []string{"dispatching_base_num", "store_and_fwd_flag"},
+					StringFields: []string{"dropoff_datetime"},
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				st, err := sink.Write(ctx, client, s.Org, s.Bucket, in, sink.Options{Mode: sink.ModeSync, Rejects: filepath.Join(b.TempDir(), "rej.lp")})
+				in.Release()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if st.Written != int64(rows) {
+					b.Fatalf("wrote %d of %d rows", st.Written, rows)
 				}
 			}
 			elapsed := time.Since(start)
