@@ -538,3 +538,39 @@ func ExampleFromDataFrame() {
 	// count: int (int64)
 	// first text in reading: "N/A" at row 2
 }
+
+// TestDataFrameReaderKeepText keeps a string column of numbers as its text
+// when asked before the first Next, as transform does for declared tags.
+func TestDataFrameReaderKeepText(t *testing.T) {
+	df := dataframe.New(
+		series.New([]string{"00501", "02134"}, series.String, "zip"),
+		series.New([]float64{1.5, 2}, series.Float, "v"),
+	)
+	r, err := frame.NewDataFrameReader(df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if k := r.FrameSchema().Columns[0].Kind; k != frame.KindInt {
+		t.Fatalf("zip inferred as %s, want int", k)
+	}
+	if err := r.KeepText("v"); err == nil {
+		t.Error("KeepText of a float series: no error")
+	}
+	if err := r.KeepText("zip"); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	zip := r.Record().Column(0)
+	if got := frame.FormatValue(zip, 0) + " " + frame.FormatValue(zip, 1); got != "00501 02134" {
+		t.Errorf("zip %q", got)
+	}
+	if err := r.KeepText("zip"); err == nil {
+		t.Error("KeepText after Next: no error")
+	}
+	if r.Next() {
+		t.Error("a second record")
+	}
+}

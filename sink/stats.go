@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/influxframe/influxframe/frame"
 )
@@ -60,6 +61,12 @@ type Stats struct {
 	// are skipped: in a rejects file, the reasons and the rows that never
 	// became points.
 	Comments int64
+}
+
+// Range returns the time range of the points written, [start, stop): what
+// Flux's range() takes to read them back.
+func (s *Stats) Range() (start, stop time.Time) {
+	return time.Unix(0, s.MinTime).UTC(), time.Unix(0, s.MaxTime+1).UTC()
 }
 
 // Lost returns the rows not written, for any reason.
