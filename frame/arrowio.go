@@ -9,13 +9,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
-// WriteArrow writes the frame as an Arrow IPC file (Feather v2). Kinds,
-// roles and the measurement travel in the schema metadata.
-func WriteArrow(w io.Writer, f *Frame) error { return WriteFile(w, FormatArrow, f) }
-
-// WriteArrowStream writes the frame in the Arrow IPC stream format (.arrows).
-func WriteArrowStream(w io.Writer, f *Frame) error { return WriteFile(w, FormatArrowStream, f) }
-
 // ReadArrowFile reads an Arrow IPC file (or stream) into a Frame. It reads
 // through the checks of NewArrowReader: the file is read sequentially and
 // every message is checked before the arrow library decodes it, so that

@@ -274,7 +274,7 @@ func TestReaderRolesNone(t *testing.T) {
 	}
 	defer tagged.Release()
 	var buf bytes.Buffer
-	if err := WriteArrowStream(&buf, tagged); err != nil {
+	if err := WriteFile(&buf, FormatArrowStream, tagged); err != nil {
 		t.Fatal(err)
 	}
 	r, err := NewArrowReader(&buf, "tagged.arrows", ArrowOptions{Allocator: mem})
@@ -1011,7 +1011,7 @@ func TestReadArrowFileCorruption(t *testing.T) {
 	}
 	defer src.Release()
 	var buf bytes.Buffer
-	if err := WriteArrow(&buf, src); err != nil {
+	if err := WriteFile(&buf, FormatArrow, src); err != nil {
 		t.Fatal(err)
 	}
 	full := buf.Bytes()

@@ -32,7 +32,7 @@ func BenchmarkClassify(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		for _, c := range cells {
-			Classify(c)
+			classify(c)
 		}
 	}
 }

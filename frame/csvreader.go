@@ -1,7 +1,6 @@
 package frame
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/influxframe/influxframe/internal/csvscan"
 )
 
 // DefaultChunkSize is the number of rows per record of every reader (CSV,
@@ -49,7 +49,7 @@ type CSVReader struct {
 	schema *Schema
 	src    io.ReadSeeker
 	closer func() error // closes and removes what the reader opened
-	cr     *csv.Reader
+	cr     *csvscan.Reader
 	convs  []converter
 	bld    *array.RecordBuilder
 	cur    arrow.Record
@@ -131,8 +131,11 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 	return cr, nil
 }
 
-func (r *CSVReader) newCSV(in io.Reader) *csv.Reader {
-	c := csv.NewReader(in)
+// newCSV returns the record reader of in. csvscan keeps every byte of a
+// cell as it is (a CR LF inside quotes stays CR LF), ends lines at LF, CR
+// LF or a lone CR, and drops a BOM at the start.
+func (r *CSVReader) newCSV(in io.Reader) *csvscan.Reader {
+	c := csvscan.NewReader(in)
 	c.Comma = r.opts.Comma
 	c.Comment = r.opts.Comment
 	c.ReuseRecord = true
@@ -153,10 +156,7 @@ func (r *CSVReader) infer(in io.Reader) error {
 	names := make([]string, len(header))
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff")
-		}
-		h = strings.TrimSpace(h)
+		h = strings.TrimSpace(h) // a BOM before the header is dropped by csvscan
 		if h == "" {
 			h = "Unnamed: " + strconv.Itoa(i) // as pandas names it
 		}
@@ -384,12 +384,12 @@ func (r *CSVReader) Release() {
 	}
 }
 
-// wrap turns an encoding/csv error into a *ParseError.
+// wrap turns a csvscan error into a *ParseError.
 func (r *CSVReader) wrap(err error) error {
-	var pe *csv.ParseError
+	var pe *csvscan.ParseError
 	if errors.As(err, &pe) {
 		cause := pe.Err
-		if errors.Is(cause, csv.ErrFieldCount) {
+		if errors.Is(cause, csvscan.ErrFieldCount) {
 			cause = ErrFieldCount
 		}
 		return &ParseError{File: r.name, Line: int64(pe.Line), Column: pe.Column, Err: cause}

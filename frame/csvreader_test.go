@@ -3,11 +3,14 @@ package frame
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/influxframe/influxframe/internal/golden"
@@ -54,9 +57,9 @@ func TestClassify(t *testing.T) {
 		{"2019-13-01", CellText, false},
 	}
 	for _, tt := range tests {
-		got, nan := Classify(tt.in)
+		got, nan := classify(tt.in)
 		if got != tt.want || nan != tt.nan {
-			t.Errorf("Classify(%q) = %v, %v; want %v, %v", tt.in, got, nan, tt.want, tt.nan)
+			t.Errorf("classify(%q) = %v, %v; want %v, %v", tt.in, got, nan, tt.want, tt.nan)
 		}
 	}
 }
@@ -208,7 +211,7 @@ func TestCSVReaderSpoolsStreams(t *testing.T) {
 		if f.NumRows() != 3000 {
 			t.Errorf("rows = %d, want 3000", f.NumRows())
 		}
-		if err := WriteCSV(&outs[i], f); err != nil {
+		if err := WriteFile(&outs[i], FormatCSV, f); err != nil {
 			t.Fatal(err)
 		}
 		f.Release()
@@ -228,8 +231,85 @@ func TestReadCSVGolden(t *testing.T) {
 	}
 	defer f.Release()
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, f); err != nil {
+	if err := WriteFile(&buf, FormatCSV, f); err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, "testdata/read_write.golden.csv", buf.Bytes())
+}
+
+// TestCSVReaderKeepsCRLF checks that cells are read byte for byte: a CR LF
+// inside quotes stays CR LF, a lone CR ends a line as LF does, a BOM
+// before the header is no part of the first column's name, and lines are
+// numbered counting every kind of line end.
+func TestCSVReaderKeepsCRLF(t *testing.T) {
+	tests := []struct {
+		name  string
+		csv   string
+		names []string
+		text  []string // the cells of the last column
+		lines []int64
+	}{
+		{"quoted CR LF", "id,text\r\n1,\"a\r\nb\"\r\n2,c\r\n3,\"\r\n\"\r\n",
+			[]string{"id", "text"}, []string{"a\r\nb", "c", "\r\n"}, []int64{2, 4, 5}},
+		{"quoted lone CR and LF", "id,text\n1,\"a\rb\nc\"\n2,d\n",
+			[]string{"id", "text"}, []string{"a\rb\nc", "d"}, []int64{2, 5}},
+		{"lone CR line ends", "id,text\r1,x\r2,\"y\rz\"\r\r3,w",
+			[]string{"id", "text"}, []string{"x", "y\rz", "w"}, []int64{2, 3, 6}},
+		{"BOM header", "\ufeffid,text\n1,a\n",
+			[]string{"id", "text"}, []string{"a"}, []int64{2}},
+		{"BOM header quoted", "\ufeff\"id\",\"te\"\"xt\"\r\n1,a\r\n",
+			[]string{"id", `te"xt`}, []string{"a"}, []int64{2}},
+	}
+	for _, tt := range tests {
+		for _, seekable := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/seekable=%v", tt.name, seekable), func(t *testing.T) {
+				var in io.Reader = strings.NewReader(tt.csv)
+				if !seekable {
+					in = onlyReader{in}
+				}
+				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+				defer mem.AssertSize(t, 0)
+				r, err := NewCSVReader(in, "crlf.csv", CSVOptions{ChunkSize: 2, Allocator: mem, TempDir: t.TempDir()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Release()
+				var names []string
+				for _, c := range r.FrameSchema().Columns {
+					names = append(names, c.Name)
+				}
+				if !slices.Equal(names, tt.names) {
+					t.Errorf("columns %q, want %q", names, tt.names)
+				}
+				if k := r.FrameSchema().Columns[0].Kind; k != KindInt {
+					t.Errorf("column id: kind %v, want int", k)
+				}
+				var text []string
+				var lines []int64
+				for r.Next() {
+					col := r.Record().Column(len(tt.names) - 1).(*array.String)
+					for i := 0; i < col.Len(); i++ {
+						text = append(text, col.Value(i))
+					}
+					lines = append(lines, r.Lines()...)
+				}
+				if err := r.Err(); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(text, tt.text) {
+					t.Errorf("cells %q, want %q", text, tt.text)
+				}
+				if !slices.Equal(lines, tt.lines) {
+					t.Errorf("lines %v, want %v", lines, tt.lines)
+				}
+			})
+		}
+	}
+
+	// Errors count lone CRs as line ends too.
+	_, err := NewCSVReader(strings.NewReader("a,b\r1,\"x\r\ny\"\r2\r"), "cr.csv", CSVOptions{})
+	var pe *ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, ErrFieldCount) || pe.Line != 4 || pe.Column != 1 {
+		t.Errorf("err = %v, want a field count error at cr.csv:4 column 1", err)
+	}
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 )
 
-// CSVWriter writes records as CSV text with a header row. Nulls are empty
+// csvWriter writes records as CSV text with a header row. Nulls are empty
 // cells. Call Flush at the end and check its error.
-type CSVWriter struct {
+type csvWriter struct {
 	out    io.Writer
 	w      *csv.Writer
 	schema *arrow.Schema
@@ -18,13 +18,13 @@ type CSVWriter struct {
 	row    []string
 }
 
-// NewCSVWriter returns a writer of records with the given Arrow schema.
-func NewCSVWriter(w io.Writer, schema *arrow.Schema) *CSVWriter {
-	return &CSVWriter{out: w, w: csv.NewWriter(w), schema: schema, row: make([]string, schema.NumFields())}
+// newCSVWriter returns a writer of records with the given Arrow schema.
+func newCSVWriter(w io.Writer, schema *arrow.Schema) *csvWriter {
+	return &csvWriter{out: w, w: csv.NewWriter(w), schema: schema, row: make([]string, schema.NumFields())}
 }
 
 // Write writes the rows of rec, after the header on the first call.
-func (w *CSVWriter) Write(rec arrow.Record) error {
+func (w *csvWriter) Write(rec arrow.Record) error {
 	if !sameFields(rec.Schema(), w.schema) {
 		return fmt.Errorf("frame: record schema %s does not match writer schema", rec.Schema())
 	}
@@ -59,7 +59,7 @@ func (w *CSVWriter) Write(rec arrow.Record) error {
 }
 
 // Flush writes any buffered data and returns the first error met.
-func (w *CSVWriter) Flush() error {
+func (w *csvWriter) Flush() error {
 	if !w.header {
 		for i, f := range w.schema.Fields() {
 			w.row[i] = f.Name
@@ -72,15 +72,4 @@ func (w *CSVWriter) Flush() error {
 		return fmt.Errorf("frame: writing CSV: %w", err)
 	}
 	return nil
-}
-
-// WriteCSV writes the whole frame as CSV.
-func WriteCSV(w io.Writer, f *Frame) error {
-	cw := NewCSVWriter(w, f.Schema().Arrow())
-	for _, c := range f.Chunks() {
-		if err := cw.Write(c); err != nil {
-			return err
-		}
-	}
-	return cw.Flush()
 }

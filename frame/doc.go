@@ -1,16 +1,27 @@
-// Package frame holds influxframe's typed columnar table, the Frame, and
-// moves it in and out of files.
+// Package frame holds influxframe's data model, the typed columnar Frame,
+// and moves it in and out of files and gota.
 //
-// A Frame is Arrow memory: a *Schema (each column's name, inferred Kind and
-// Role) and a list of arrow.Record chunks that share the schema's Arrow form.
-// Frames are reference counted like Arrow records: call Release when done.
+// # Data model
 //
-// Text files are read by CSVReader, an iterator in the style of
-// array.RecordReader: it first infers every column's kind over every row of
-// the input (spooling a non-seekable input to a temporary file), then yields
-// records of a chunk size chosen at construction:
+// A Frame is Arrow memory: a *Schema (each column's name, Kind and Role,
+// plus, once normalised, the measurement and the write Precision) and a list
+// of arrow.Record chunks that share the schema's Arrow form. Frames are
+// reference counted like Arrow records: call Release when done. A column's
+// Kind is what it holds (null, bool, int, float, time, text, or mixed:
+// numbers and other text); its Role is what it becomes in InfluxDB (time,
+// tag, field), which the transform package decides. Roles, the measurement
+// and the precision travel in the Arrow schema metadata, so that a record
+// carries them to every later stage and into Arrow and Parquet files.
 //
-//	r, err := frame.NewCSVReader(f, "taxi.csv", frame.CSVOptions{})
+// # Reading
+//
+// Every input is read through a ChunkReader, an iterator in the style of
+// array.RecordReader: Next, Record (valid until the next Next), Lines (the
+// source line of each row), Err, Release. Open picks the reader an input
+// needs (CSV, also .gz, stdin or a URL; Arrow IPC; Parquet), and the reader
+// owns the input:
+//
+//	r, err := frame.Open(ctx, "taxi.csv", frame.OpenOptions{})
 //	...
 //	defer r.Release()
 //	for r.Next() {
@@ -18,24 +29,32 @@
 //	}
 //	if err := r.Err(); err != nil { ... }
 //
-// Inference follows a promotion ladder per column, over every non-empty cell:
-// bool, integer, float (integers and floats promote to float), timestamp, text.
-// A column holding both numeric cells (bool, integer, float) and other text is
-// KindMixed and keeps its raw text, so that a later stage can name the first
-// offending rows; Stats records, per column, how many cells of each kind were
-// seen and where the first of each was.
+// A CSV file's kinds are inferred over every row, not a sample (a stream is
+// spooled to a temporary file first), following a promotion ladder per
+// column over every non-empty cell: bool, integer, float (integers and
+// floats promote to float), timestamp, text. A column holding both numbers
+// and other text is KindMixed and keeps its raw text, so that a later stage
+// can name the first offending rows; Stats records, per column, how many
+// cells of each kind were seen and where the first of each was. Timestamps
+// stay text (KindTime over an Arrow string column): which column is the time
+// column, and its layout and zone, are the transform package's decisions.
+// Records hold DefaultChunkSize rows unless told otherwise.
 //
-// Timestamps stay text in a frame read from CSV (KindTime over an Arrow string
-// column): which column is the time column, and its layout and zone, are the
-// transform package's decisions. ParseTime parses them.
+// gota DataFrames convert both ways: NewDataFrameReader reads a DataFrame
+// built in a script as the CSV reader reads a file (string series go
+// through the same inference, with the DataFrame's 1-based row numbers in
+// place of lines), and ToDataFrame copies a frame into one series per
+// column, as query.DataFrame hands results to gota.
 //
-// gota DataFrames convert both ways. ToDataFrame copies a frame into one
-// series per column. FromDataFrame turns a DataFrame built in a script into
-// a frame that the transform package treats as one read from CSV: float,
-// int and bool series keep their types, and string series go through the
-// CSV inference and conversion above, with the DataFrame's 1-based row
-// numbers in place of lines.
+// # Writing
 //
-// Errors about input are *ParseError values naming file, line and column, and
-// unwrap to a sentinel cause such as ErrFieldCount.
+// NewRecordWriter and WriteFile write records as CSV, an Arrow IPC file or
+// stream, or Parquet; FormatOf is the one place that maps a file name to a
+// Format, line protocol included (which the sink and query packages write).
+//
+// # Errors
+//
+// Errors about input are *ParseError values naming file, line and column,
+// and unwrap to a sentinel cause such as ErrFieldCount or ErrCorrupt. A row
+// that does not become a point is a Reject, with its position and reason.
 package frame

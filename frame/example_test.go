@@ -31,14 +31,14 @@ func ExampleNewCSVReader() {
 	// rows: 2 lines: [2 3]
 }
 
-func ExampleWriteCSV() {
+func ExampleWriteFile() {
 	f, err := frame.ReadCSV(strings.NewReader("a,b\n1,x\n,y\n"), "in.csv", frame.CSVOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer f.Release()
-	if err := frame.WriteCSV(os.Stdout, f); err != nil {
+	if err := frame.WriteFile(os.Stdout, frame.FormatCSV, f); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

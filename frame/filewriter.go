@@ -65,7 +65,7 @@ type RecordWriter interface {
 func NewRecordWriter(w io.Writer, format Format, schema *arrow.Schema) (RecordWriter, error) {
 	switch format {
 	case FormatCSV:
-		return &csvRecordWriter{NewCSVWriter(w, schema)}, nil
+		return &csvRecordWriter{newCSVWriter(w, schema)}, nil
 	case FormatArrow:
 		ws, ok := w.(io.WriteSeeker)
 		if !ok {
@@ -84,7 +84,7 @@ func NewRecordWriter(w io.Writer, format Format, schema *arrow.Schema) (RecordWr
 	return nil, fmt.Errorf("frame: %w %q: frame writes csv, arrow, arrows and parquet", ErrFormat, format)
 }
 
-type csvRecordWriter struct{ w *CSVWriter }
+type csvRecordWriter struct{ w *csvWriter }
 
 func (c *csvRecordWriter) Write(rec arrow.Record) error { return c.w.Write(rec) }
 func (c *csvRecordWriter) Close() error                 { return c.w.Flush() }
@@ -136,7 +136,13 @@ func (p *parquetWriter) Close() error {
 	return nil
 }
 
-// WriteFile writes the whole frame to w in format.
+// WriteFile writes the whole frame to w in format: CSV with a header row
+// (nulls empty, values as FormatValue writes them), an Arrow IPC file
+// (Feather v2) or stream, or Snappy-compressed Parquet with the Arrow
+// schema stored in the file so that Arrow readers get the same types back
+// (duration columns become int64 nanoseconds). Kinds, roles, the
+// measurement and the precision travel in the schema metadata. It does not
+// close w.
 func WriteFile(w io.Writer, format Format, f *Frame) error {
 	rw, err := NewRecordWriter(w, format, f.Schema().Arrow())
 	if err != nil {

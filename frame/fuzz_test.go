@@ -26,7 +26,7 @@ func FuzzCSVRoundTrip(f *testing.F) {
 			return
 		}
 		var first bytes.Buffer
-		if err := WriteCSV(&first, fr); err != nil {
+		if err := WriteFile(&first, FormatCSV, fr); err != nil {
 			t.Fatalf("write: %v", err)
 		}
 		fr.Release()
@@ -38,7 +38,7 @@ func FuzzCSVRoundTrip(f *testing.F) {
 		}
 		defer fr2.Release()
 		var second bytes.Buffer
-		if err := WriteCSV(&second, fr2); err != nil {
+		if err := WriteFile(&second, FormatCSV, fr2); err != nil {
 			t.Fatal(err)
 		}
 		if first.String() != second.String() {

@@ -3,13 +3,15 @@ package frame
 import (
 	"strconv"
 	"strings"
+
+	"github.com/influxframe/influxframe/internal/timefmt"
 )
 
-// Classify returns the kind of one CSV cell, and whether a float cell is
+// classify returns the kind of one CSV cell, and whether a float cell is
 // NaN or ±Inf. Surrounding spaces are ignored for numbers and bools.
 // Integers that look like years or epochs are integers: only the transform
 // stage decides that an integer column is a time column.
-func Classify(s string) (k CellKind, nan bool) {
+func classify(s string) (k CellKind, nan bool) {
 	if s == "" {
 		return CellEmpty, false
 	}
@@ -41,7 +43,7 @@ func Classify(s string) (k CellKind, nan bool) {
 			return CellFloat, f != f || f > maxFloat || f < -maxFloat
 		}
 	}
-	if m, _ := timeLayoutsOf(s); m != 0 {
+	if m, _ := timefmt.Detect(s); m != 0 {
 		return CellTime, false
 	}
 	return CellText, false
@@ -121,9 +123,9 @@ func parseBool(s string) (bool, bool) {
 
 // observe adds one cell to the column statistics.
 func (s *Stats) observe(cell string, line int64) {
-	k, nan := Classify(cell)
+	k, nan := classify(cell)
 	if k == CellTime {
-		m, fd := timeLayoutsOf(cell)
+		m, fd := timefmt.Detect(cell)
 		s.Layouts |= m
 		if fd > s.FracDigits {
 			s.FracDigits = fd

@@ -12,12 +12,6 @@ import (
 // what it writes to.
 type noClose struct{ io.Writer }
 
-// WriteParquet writes f as a Snappy-compressed Parquet file, with the Arrow
-// schema (kinds and roles in its metadata) stored in the file so that Arrow
-// readers get the same types back. Duration columns become int64
-// nanoseconds. It does not close w.
-func WriteParquet(w io.Writer, f *Frame) error { return WriteFile(w, FormatParquet, f) }
-
 // durationsAsInt returns rec with the duration columns at idx reinterpreted
 // as int64 (same buffers, nanoseconds for decoded frames; other units are
 // scaled).

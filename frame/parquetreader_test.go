@@ -184,7 +184,7 @@ func ExampleNewArrowReader() {
 		return
 	}
 	var stream bytes.Buffer // what a .arrows file holds
-	if err := frame.WriteArrowStream(&stream, f); err != nil {
+	if err := frame.WriteFile(&stream, frame.FormatArrowStream, f); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -223,7 +223,7 @@ func ExampleOpen() {
 	path := filepath.Join(dir, "weather.parquet")
 	f, _ := frame.ReadCSV(strings.NewReader("time,temp\n2024-03-01T00:00:00Z,1.5\n"), "weather.csv", frame.CSVOptions{})
 	out, _ := os.Create(path)
-	frame.WriteParquet(out, f)
+	frame.WriteFile(out, frame.FormatParquet, f)
 	out.Close()
 	f.Release()
 
@@ -254,7 +254,7 @@ func TestParquetCorruptionNeverPanics(t *testing.T) {
 	}
 	defer f.Release()
 	var buf bytes.Buffer
-	if err := frame.WriteParquet(&buf, f); err != nil {
+	if err := frame.WriteFile(&buf, frame.FormatParquet, f); err != nil {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()

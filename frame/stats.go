@@ -1,5 +1,7 @@
 package frame
 
+import "github.com/influxframe/influxframe/internal/timefmt"
+
 // CellKind is the kind of one CSV cell, before a column's kind is decided.
 type CellKind uint8
 
@@ -42,7 +44,8 @@ type Stats struct {
 	// First holds the first cell of each kind (Line 0 when none was seen).
 	First [numCellKinds]Sample
 	// Layouts is the set of timestamp layouts that parsed the column's time
-	// cells, as a bit set over TimeLayouts.
+	// cells, a bit set that the transform stage's time parser reads
+	// (TimeLayouts names them).
 	Layouts uint32
 	// FracDigits is the largest number of fractional-second digits seen in
 	// a time cell (0 to 9).
@@ -83,4 +86,16 @@ func (s *Stats) add(c CellKind, line int64, v string) {
 		s.First[c] = Sample{Line: line, Value: v}
 	}
 	s.Cells[c]++
+}
+
+// TimeLayouts returns the Go layouts of the column's time cells, in the
+// order inference prefers them.
+func (s *Stats) TimeLayouts() []string {
+	var out []string
+	for i, l := range timefmt.Layouts {
+		if s.Layouts&(1<<uint(i)) != 0 {
+			out = append(out, l)
+		}
+	}
+	return out
 }

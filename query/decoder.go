@@ -68,6 +68,12 @@ func NewDecoder(r io.Reader, opts ...Option) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
+	// encoding/csv, not the faithful internal/csvscan that reads input
+	// files: InfluxDB writes annotated CSV with CR LF line ends, turning a
+	// newline inside a string value into CR LF and dropping a lone CR
+	// (Go's csv.Writer with UseCRLF). Reading CR LF inside a quoted cell
+	// back as LF, as encoding/csv does, is the inverse that gives back
+	// what was stored, but for the carriage returns the server dropped.
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

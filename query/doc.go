@@ -46,13 +46,14 @@
 //	frames, err := query.Frames(ctx, client, org, flux) // []*frame.Frame
 //	...
 //	defer release(frames) // each frame's Release
-//	wide, err := query.Pivot(frames)     // one column per field, optional
-//	one, err := query.Combine(frames)    // one table: the union of the columns
-//	err = query.Export("out.parquet", one)
+//	wide, err := query.Pivot(frames)         // one column per field, optional
+//	err = query.Export("out.parquet", frames...) // one table: the union of the columns
+//	err = query.Export("out.lp", frames...)      // each field with its own type
+//	one, err := query.Combine(frames)
 //	err = query.PrintTable(os.Stdout, one, 20)
 //
-// DataFrame does Frames and Combine and hands the result to gota, like
-// query_data_frame. For a result too large to hold, Stream hands the
+// DataFrame does Frames and Combine and hands the result to gota
+// (frame.ToDataFrame), like query_data_frame. For a result too large to hold, Stream hands the
 // response body to a Decoder, an iterator over Arrow records:
 //
 //	err := query.Stream(ctx, client, org, flux, func(body io.Reader) error {

@@ -37,7 +37,7 @@ func TestExportRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		frame.WriteCSV(&b, f)
+		frame.WriteFile(&b, frame.FormatCSV, f)
 		if string(got) != b.String() {
 			t.Errorf("got\n%s\nwant\n%s", got, b.String())
 		}

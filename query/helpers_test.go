@@ -30,7 +30,7 @@ func dump(t testing.TB, frames []*frame.Frame) string {
 		for j, c := range f.Schema().Columns {
 			fmt.Fprintf(&b, "%s %s %s %s\n", c.Name, f.Schema().Arrow().Field(j).Type, c.Kind, roleName(c.Role))
 		}
-		if err := frame.WriteCSV(&b, f); err != nil {
+		if err := frame.WriteFile(&b, frame.FormatCSV, f); err != nil {
 			t.Fatal(err)
 		}
 	}

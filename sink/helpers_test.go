@@ -11,6 +11,7 @@ import (
 	"github.com/influxdata/line-protocol/v2/lineprotocol"
 
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/lineproto"
 )
 
 // col describes one column of a test record.
@@ -156,7 +157,7 @@ func decodeAll(tb testing.TB, buf []byte, prec frame.Precision) []point {
 			}
 			p.Fields = append(p.Fields, f)
 		}
-		ts, err := dec.Time(lpPrecision(prec), time.Time{})
+		ts, err := dec.Time(lineproto.ProtocolPrecision(prec), time.Time{})
 		if err != nil {
 			tb.Fatalf("decode time: %v\n%s", err, buf)
 		}
@@ -167,19 +168,6 @@ func decodeAll(tb testing.TB, buf []byte, prec frame.Precision) []point {
 		tb.Fatalf("decode: %v", err)
 	}
 	return pts
-}
-
-// lpPrecision maps a frame precision to lineprotocol's.
-func lpPrecision(p frame.Precision) lineprotocol.Precision {
-	switch p {
-	case frame.Microsecond:
-		return lineprotocol.Microsecond
-	case frame.Millisecond:
-		return lineprotocol.Millisecond
-	case frame.Second:
-		return lineprotocol.Second
-	}
-	return lineprotocol.Nanosecond
 }
 
 func samePoint(a, b point) bool { return a.String() == b.String() }

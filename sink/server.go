@@ -26,9 +26,12 @@ import (
 type chunk struct {
 	rec   arrow.Record
 	lines []int64 // 1-based source line of each row, or nil
-	// lp holds points already encoded as line protocol, one per line,
-	// when rec is nil (a line-protocol input); each line counts as a row.
-	lp []byte
+	// lp holds points already encoded as line protocol when rec is nil
+	// (a line-protocol input), each ending in a newline, and lpEnds the
+	// offset just past each point (a point may span lines: a string value
+	// holds newlines raw); each point counts as a row.
+	lp     []byte
+	lpEnds []int
 }
 
 // server is the destination of Write: Options.Workers goroutines that take
@@ -311,7 +314,7 @@ func (k *worker) arm() {
 func (k *worker) chunk(c chunk) {
 	rec := c.rec
 	if rec == nil {
-		k.lines(c.lp)
+		k.points(c.lp, c.lpEnds)
 		return
 	}
 	defer rec.Release()
@@ -378,26 +381,19 @@ func equalNames(a, b []string) bool {
 	return true
 }
 
-// lines adds pre-encoded lines to batches, flushing each full one.
-func (k *worker) lines(lp []byte) {
+// points adds pre-encoded points, lp[ends[i-1]:ends[i]], to batches,
+// flushing each full one.
+func (k *worker) points(lp []byte, ends []int) {
 	size := k.s.opts.BatchSize
-	for len(lp) > 0 {
-		i := bytes.IndexByte(lp, '\n')
-		line := lp
-		if i >= 0 {
-			line, lp = lp[:i], lp[i+1:]
-		} else {
-			lp = nil
-		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
+	start := 0
+	for _, end := range ends {
 		b := k.cur
 		if len(b.ends) == 0 {
 			b.first = time.Now()
 		}
-		b.buf = append(append(b.buf, line...), '\n')
+		b.buf = append(b.buf, lp[start:end]...)
 		b.ends = append(b.ends, len(b.buf))
+		start = end
 		if len(b.ends) >= size {
 			k.flush()
 		}
@@ -522,8 +518,7 @@ func (k *worker) written(b *batch, lo, hi int) {
 // values of each field and the time range; false when none has a time.
 func countLines(body []byte, p frame.Precision) (fields map[string]int64, minT, maxT int64, ok bool) {
 	fields = map[string]int64{}
-	prec := map[frame.Precision]lineprotocol.Precision{frame.Microsecond: lineprotocol.Microsecond,
-		frame.Millisecond: lineprotocol.Millisecond, frame.Second: lineprotocol.Second}[p]
+	prec := lineproto.ProtocolPrecision(p)
 	dec := lineprotocol.NewDecoderWithBytes(body)
 	for dec.Next() {
 		if _, err := dec.Measurement(); err != nil {

@@ -178,8 +178,8 @@ func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options) (Stats,
 		}
 		c := chunk{}
 		if lp, ok := src.(*lpSource); ok {
-			c.lp = lp.take()
-			acct.rows.Add(int64(lp.n))
+			c.lp, c.lpEnds = lp.take()
+			acct.rows.Add(int64(len(c.lpEnds)))
 		} else {
 			c.rec = src.Record()
 			n := c.rec.NumRows()
@@ -398,11 +398,12 @@ type lpSource struct {
 	name  string
 	batch int
 	buf   []byte
-	n     int // point lines in buf
+	ends  []int // offset just past each point in buf
 	err   error
 	done  bool
 
 	comments int64 // comment lines skipped
+	split    lineproto.PointSplitter
 }
 
 func (s *lpSource) Name() string               { return s.name }
@@ -412,34 +413,41 @@ func (s *lpSource) Lines() []int64             { return nil }
 func (s *lpSource) Err() error                 { return s.err }
 func (s *lpSource) Release()                   {}
 
-// take returns the lines read by the last Next.
-func (s *lpSource) take() []byte {
-	b := s.buf
-	s.buf = nil
-	return b
+// take returns the points read by the last Next, and the offset just
+// past each.
+func (s *lpSource) take() ([]byte, []int) {
+	b, e := s.buf, s.ends
+	s.buf, s.ends = nil, nil
+	return b, e
 }
 
-// Next reads up to batch point lines, skipping blank and comment lines.
+// Next reads up to batch points, skipping blank and comment lines. A
+// point may span lines: a string field value holds newlines raw.
 func (s *lpSource) Next() bool {
-	s.buf, s.n = nil, 0
-	for !s.done && s.n < s.batch {
+	s.buf, s.ends = nil, nil
+	var point []byte
+	for !s.done && len(s.ends) < s.batch {
 		line, err := s.r.ReadBytes('\n')
-		switch t := bytes.TrimSpace(line); {
-		case len(t) == 0:
-		case t[0] == '#':
-			s.comments++
-		default:
-			s.buf = append(append(s.buf, t...), '\n')
-			s.n++
+		point = append(point, line...)
+		if s.split.Feed(line) || err != nil && len(point) > 0 {
+			switch t := bytes.TrimSpace(point); {
+			case len(t) == 0:
+			case t[0] == '#':
+				s.comments++
+			default:
+				s.buf = append(append(s.buf, t...), '\n')
+				s.ends = append(s.ends, len(s.buf))
+			}
+			point = point[:0]
 		}
 		if err == io.EOF {
 			s.done = true
 		} else if err != nil {
 			s.err = fmt.Errorf("sink: reading %s: %w", s.name, err)
 			s.done = true
-			s.buf, s.n = nil, 0
+			s.buf, s.ends = nil, nil
 			return false
 		}
 	}
-	return s.n > 0
+	return len(s.ends) > 0
 }

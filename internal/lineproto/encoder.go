@@ -696,6 +696,15 @@ func (e *Encoder) AppendRows(dst []byte, from, to int, skip func(*RowError)) ([]
 	return dst, lines
 }
 
+// ProtocolPrecision returns lineprotocol's name for a precision
+// (nanoseconds when unset).
+func ProtocolPrecision(p frame.Precision) lineprotocol.Precision {
+	if int(p) < len(lpPrecision) {
+		return lpPrecision[p]
+	}
+	return lineprotocol.Nanosecond
+}
+
 // lpPrecision maps frame's precisions to lineprotocol's.
 var lpPrecision = [...]lineprotocol.Precision{
 	0: lineprotocol.Nanosecond, frame.Nanosecond: lineprotocol.Nanosecond, frame.Microsecond: lineprotocol.Microsecond,

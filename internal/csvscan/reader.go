@@ -1,0 +1,596 @@
+package csvscan
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"unicode/utf8"
+)
+
+// A ParseError is a syntax error in the input, or a record with the wrong
+// number of fields. Lines and columns are 1-based; columns count bytes.
+type ParseError struct {
+	StartLine int   // line where the record starts
+	Line      int   // line where the error occurred
+	Column    int   // column (1-based byte index) where the error occurred
+	Err       error // the cause: ErrQuote, ErrBareQuote or ErrFieldCount
+}
+
+func (e *ParseError) Error() string {
+	if e.Err == ErrFieldCount {
+		return fmt.Sprintf("csvscan: record on line %d: %v", e.Line, e.Err)
+	}
+	if e.StartLine != e.Line {
+		return fmt.Sprintf("csvscan: record on line %d; parse error on line %d, column %d: %v", e.StartLine, e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("csvscan: parse error on line %d, column %d: %v", e.Line, e.Column, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// The causes of a ParseError. They are encoding/csv's own values, so that
+// errors.Is(err, csv.ErrQuote) and errors.Is(err, csvscan.ErrQuote) agree.
+var (
+	// ErrQuote: a quoted field whose closing quote is followed by
+	// something other than Comma or a line end, or that is never closed.
+	ErrQuote = csv.ErrQuote
+	// ErrBareQuote: a quote inside an unquoted field.
+	ErrBareQuote = csv.ErrBareQuote
+	// ErrFieldCount: a record whose number of fields is not
+	// FieldsPerRecord. Read returns the record along with it.
+	ErrFieldCount = csv.ErrFieldCount
+)
+
+var errInvalidDelim = errors.New("csvscan: invalid field or comment delimiter")
+
+func validDelim(r rune) bool {
+	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
+}
+
+// bom is the UTF-8 byte order mark, dropped at the start of the input.
+const bom = "\xef\xbb\xbf"
+
+// defaultBufSize is the initial size of the input buffer. It grows to hold
+// the longest line.
+const defaultBufSize = 64 << 10
+
+// A Reader reads records from CSV text, keeping the bytes of every field
+// as they are (see the package documentation).
+//
+// Set the option fields after NewReader and before the first Read. An
+// invalid Comma or Comment makes every Read fail.
+type Reader struct {
+	// Comma is the field delimiter, ',' by default. It must be a valid
+	// rune other than 0, '"', '\r', '\n' and utf8.RuneError.
+	Comma rune
+
+	// Comment, if not 0, starts comment lines: a line that begins with it
+	// between records is skipped. It has the same constraints as Comma
+	// and must differ from it.
+	Comment rune
+
+	// FieldsPerRecord is the number of fields each record must have. If
+	// it is 0, Read sets it to the number of fields of the first record
+	// read without error. If it is negative, records may have any number
+	// of fields.
+	FieldsPerRecord int
+
+	// ReuseRecord lets Read return a slice that shares the backing array
+	// of the slice the previous call returned. By default each call
+	// returns a new slice. The strings are never reused.
+	ReuseRecord bool
+
+	rd      io.Reader
+	buf     []byte
+	pos     int   // next unread byte of buf
+	end     int   // end of the buffered bytes
+	lf      int   // buf[pos:lf] holds no '\n'; see findLF
+	rerr    error // error from rd, returned once buf is drained
+	bufSize int   // initial size of buf
+	started bool  // the BOM check is done
+
+	numLine int   // lines read so far
+	offset  int64 // bytes read so far, as returned by readLine
+
+	// The fields of the record read last. A record that scanLine splits
+	// is sliced from its line: field i begins at fieldPositions[i].col-1,
+	// one byte further when that is a quote, and ends at fieldIndexes[i].
+	// Otherwise parseQuoted unquotes the fields one after another into
+	// recordBuffer, where field i ends at fieldIndexes[i].
+	recordBuffer   []byte
+	fieldIndexes   []int
+	fieldPositions []position
+	lastRecord     []string
+}
+
+type position struct {
+	line, col int
+}
+
+// NewReader returns a Reader that reads from r, through its own buffer.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{Comma: ',', rd: r, bufSize: defaultBufSize}
+}
+
+// Read reads one record, a slice of fields. It returns io.EOF, and no
+// record, at the end of the input.
+//
+// A record with the wrong number of fields is returned along with a
+// *ParseError whose cause is ErrFieldCount; Read may be called again. On
+// a syntax error Read returns the fields read before it along with a
+// *ParseError; the next call begins on the line after the error. An error
+// reading the input is returned as it is, with no record.
+func (r *Reader) Read() (record []string, err error) {
+	if r.ReuseRecord {
+		record, err = r.readRecord(r.lastRecord)
+		r.lastRecord = record
+	} else {
+		record, err = r.readRecord(nil)
+	}
+	return record, err
+}
+
+// FieldPos returns the line and column of the first byte of the field
+// with the given index in the record Read returned last: of its opening
+// quote, for a quoted field. Lines and columns start at 1; columns count
+// bytes. It panics if field is out of range.
+func (r *Reader) FieldPos(field int) (line, column int) {
+	if field < 0 || field >= len(r.fieldPositions) {
+		panic("csvscan: out of range index passed to FieldPos")
+	}
+	p := &r.fieldPositions[field]
+	return p.line, p.col
+}
+
+// InputOffset returns the number of bytes of the input read so far: the
+// offset of the end of the last record read, line end included, which is
+// where the next one begins. It counts a dropped BOM.
+func (r *Reader) InputOffset() int64 {
+	return r.offset
+}
+
+// fill reads more input into buf, first moving the unread bytes to its
+// start (and growing it when they fill it). It returns how far they moved.
+func (r *Reader) fill() int {
+	if r.buf == nil {
+		r.buf = make([]byte, max(r.bufSize, 4))
+	}
+	d := r.pos
+	if d > 0 {
+		copy(r.buf, r.buf[r.pos:r.end])
+		r.pos = 0
+		r.end -= d
+		r.lf -= d
+	}
+	if r.end == len(r.buf) {
+		nb := make([]byte, 2*len(r.buf))
+		copy(nb, r.buf[:r.end])
+		r.buf = nb
+	}
+	for range 100 {
+		n, err := r.rd.Read(r.buf[r.end:])
+		if n < 0 || n > len(r.buf)-r.end {
+			panic("csvscan: reader returned invalid count")
+		}
+		r.end += n
+		if err != nil {
+			r.rerr = err
+			return d
+		}
+		if n > 0 {
+			return d
+		}
+	}
+	r.rerr = io.ErrNoProgress
+	return d
+}
+
+// start drops a BOM at the start of the input.
+func (r *Reader) start() {
+	r.started = true
+	for r.end-r.pos < len(bom) && r.rerr == nil {
+		r.fill()
+	}
+	if bytes.HasPrefix(r.buf[r.pos:r.end], []byte(bom)) {
+		r.pos += len(bom)
+		r.offset += int64(len(bom))
+	}
+}
+
+// findLF sets r.lf to the index of the first '\n' in buf[pos:end], or to
+// end if there is none. It keeps the invariant that buf[pos:lf] holds no
+// '\n', so that each byte is searched once even when lines end with CR.
+func (r *Reader) findLF() {
+	if r.lf < r.pos {
+		r.lf = r.pos
+	}
+	if r.lf < r.end && r.buf[r.lf] != '\n' {
+		if i := bytes.IndexByte(r.buf[r.lf:r.end], '\n'); i >= 0 {
+			r.lf += i
+		} else {
+			r.lf = r.end
+		}
+	}
+}
+
+// readLine returns the next line with its line end (LF, CR LF, CR, or
+// nothing at the end of the input) and the length nl of that line end.
+// The line is valid until the next call. At the end of the input it
+// returns no line and io.EOF, or the error reading the input.
+func (r *Reader) readLine() (line []byte, nl int, err error) {
+	if !r.started {
+		r.start()
+	}
+	s := r.pos // buf[pos:s] holds no '\r'
+	for {
+		r.findLF()
+		i := -1
+		if j := bytes.IndexByte(r.buf[s:r.lf], '\r'); j >= 0 {
+			i = s + j
+			if i+1 < r.end {
+				nl = 1
+				if r.buf[i+1] == '\n' {
+					nl = 2
+				}
+			} else if r.rerr != nil {
+				nl = 1
+			} else {
+				// A CR at the end of the buffered bytes: LF may follow.
+				s = i
+				s -= r.fill()
+				continue
+			}
+		} else if r.lf < r.end {
+			i, nl = r.lf, 1
+		} else if r.rerr != nil {
+			if r.rerr != io.EOF {
+				return nil, 0, r.rerr
+			}
+			if r.pos == r.end {
+				return nil, 0, io.EOF
+			}
+			i, nl = r.end, 0
+		} else {
+			s = r.lf // = r.end: all searched
+			s -= r.fill()
+			continue
+		}
+		line = r.buf[r.pos : i+nl]
+		r.pos = i + nl
+		r.numLine++
+		r.offset += int64(len(line))
+		return line, nl, nil
+	}
+}
+
+// startsWithRune reports whether b begins with the encoding of c.
+func startsWithRune(b []byte, c rune) bool {
+	if c < utf8.RuneSelf {
+		return len(b) > 0 && b[0] == byte(c)
+	}
+	rn, _ := utf8.DecodeRune(b)
+	return rn == c
+}
+
+// readRecord reads the next record into dst, which it reuses if it can.
+func (r *Reader) readRecord(dst []string) ([]string, error) {
+	if r.Comma == r.Comment || !validDelim(r.Comma) || (r.Comment != 0 && !validDelim(r.Comment)) {
+		return nil, errInvalidDelim
+	}
+
+	// Read the first line, skipping blank lines and comments.
+	var line []byte
+	var nl int
+	for {
+		var err error
+		line, nl, err = r.readLine()
+		if err != nil {
+			return nil, err
+		}
+		if len(line) == nl {
+			continue // blank line
+		}
+		if r.Comment != 0 && startsWithRune(line, r.Comment) {
+			continue
+		}
+		break
+	}
+
+	var comma [utf8.UTFMax]byte
+	commaLen := utf8.EncodeRune(comma[:], r.Comma)
+	recLine := r.numLine
+	content := line[:len(line)-nl]
+
+	var err error
+	var str string
+	var simple bool
+	var start int
+	if commaLen == 1 {
+		simple, start = r.scanLine(content, comma[0], recLine)
+	} else {
+		simple, start = r.scanLineRune(content, comma[:commaLen], recLine)
+	}
+	if simple {
+		// The usual case: a record of one line whose quoted fields hold
+		// no quote and no line end. Its fields are sliced from one
+		// string of the line.
+		str = string(content)
+		dst = sized(dst, len(r.fieldIndexes))
+		for i, end := range r.fieldIndexes {
+			begin := r.fieldPositions[i].col - 1
+			if begin < end && str[begin] == '"' {
+				begin++ // a quoted field
+			}
+			dst[i] = str[begin:end]
+		}
+	} else {
+		err = r.parseQuoted(content, start, line[len(content):], comma[:commaLen])
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				return nil, err // reading the input failed
+			}
+		}
+		str = string(r.recordBuffer)
+		dst = sized(dst, len(r.fieldIndexes))
+		pre := 0
+		for i, end := range r.fieldIndexes {
+			dst[i] = str[pre:end]
+			pre = end
+		}
+	}
+
+	if err == nil {
+		if r.FieldsPerRecord > 0 {
+			if len(dst) != r.FieldsPerRecord {
+				err = &ParseError{StartLine: recLine, Line: recLine, Column: 1, Err: ErrFieldCount}
+			}
+		} else if r.FieldsPerRecord == 0 {
+			r.FieldsPerRecord = len(dst)
+		}
+	}
+	return dst, err
+}
+
+const (
+	lsb  = 0x0101010101010101
+	low7 = 0x7f7f7f7f7f7f7f7f
+	qpat = '"' * lsb // a quote in every byte
+)
+
+// zeroBytes returns x with bit 7 of each byte set when that byte of x is
+// zero and every other bit clear.
+func zeroBytes(x uint64) uint64 {
+	return ^((x&low7 + low7) | x | low7)
+}
+
+// scanLine splits content, a line without its line end, into fields at
+// the one-byte comma when the line is a whole record whose quoted fields
+// hold neither a quote nor a line end: it sets fieldIndexes to the end of
+// each field and fieldPositions to its first byte (the opening quote of a
+// quoted field) and reports true. Otherwise it reports false, and the
+// fields before the one it stopped at, which begins at content[start:],
+// for parseQuoted to go on from.
+func (r *Reader) scanLine(content []byte, comma byte, line int) (ok bool, start int) {
+	r.fieldIndexes = r.fieldIndexes[:0]
+	r.fieldPositions = r.fieldPositions[:0]
+	cpat := uint64(comma) * lsb
+	n := len(content)
+	for {
+		if start < n && content[start] == '"' {
+			j := bytes.IndexByte(content[start+1:], '"')
+			if j < 0 {
+				return false, start // a line end inside quotes, or no closing quote
+			}
+			end := start + 1 + j
+			if end+1 < n && content[end+1] != comma {
+				return false, start // "" inside the field, or a syntax error
+			}
+			r.fieldPositions = append(r.fieldPositions, position{line, start + 1})
+			r.fieldIndexes = append(r.fieldIndexes, end)
+			if end+1 == n {
+				return true, 0
+			}
+			start = end + 2
+			continue
+		}
+		// An unquoted field ends at the next comma; a quote in it is an
+		// error. This is indexStop, written out: a call per field costs.
+		k := n
+		for pos := start; pos < n; {
+			if pos+8 > cap(content) {
+				if c := content[pos]; c == comma || c == '"' {
+					k = pos
+					break
+				}
+				pos++
+				continue
+			}
+			w := binary.LittleEndian.Uint64(content[pos : pos+8])
+			m := zeroBytes(w^cpat) | zeroBytes(w^qpat)
+			if n-pos < 8 {
+				m &= 1<<(8*(n-pos)) - 1
+			}
+			if m != 0 {
+				k = pos + bits.TrailingZeros64(m)>>3
+				break
+			}
+			pos += 8
+		}
+		if k < n && content[k] == '"' {
+			return false, start // a bare quote
+		}
+		r.fieldPositions = append(r.fieldPositions, position{line, start + 1})
+		r.fieldIndexes = append(r.fieldIndexes, k)
+		if k == n {
+			return true, 0
+		}
+		start = k + 1
+	}
+}
+
+// indexStop returns the index in b of the first comma or quote, or len(b)
+// if there is none: the end of an unquoted field. It looks eight bytes at
+// a time, which costs less than bytes.IndexByte on short fields, reading
+// past len(b) up to cap(b) (buffered input, ignored).
+func indexStop(b []byte, comma byte) int {
+	cpat := uint64(comma) * lsb
+	n := len(b)
+	for pos := 0; pos < n; {
+		if pos+8 > cap(b) {
+			if c := b[pos]; c == comma || c == '"' {
+				return pos
+			}
+			pos++
+			continue
+		}
+		w := binary.LittleEndian.Uint64(b[pos : pos+8])
+		m := zeroBytes(w^cpat) | zeroBytes(w^qpat)
+		if n-pos < 8 {
+			m &= 1<<(8*(n-pos)) - 1
+		}
+		if m != 0 {
+			return pos + bits.TrailingZeros64(m)>>3
+		}
+		pos += 8
+	}
+	return n
+}
+
+// scanLineRune is scanLine for a comma of several bytes, and only for
+// lines without quotes.
+func (r *Reader) scanLineRune(content, comma []byte, line int) (ok bool, start int) {
+	r.fieldIndexes = r.fieldIndexes[:0]
+	r.fieldPositions = r.fieldPositions[:0]
+	if bytes.IndexByte(content, '"') >= 0 {
+		return false, 0
+	}
+	for {
+		r.fieldPositions = append(r.fieldPositions, position{line, start + 1})
+		i := bytes.Index(content[start:], comma)
+		if i < 0 {
+			r.fieldIndexes = append(r.fieldIndexes, len(content))
+			return true, 0
+		}
+		r.fieldIndexes = append(r.fieldIndexes, start+i)
+		start += i + len(comma)
+	}
+}
+
+// sized returns dst resized to n strings, reusing its array if it can.
+func sized(dst []string, n int) []string {
+	if cap(dst) < n {
+		return make([]string, n)
+	}
+	return dst[:n]
+}
+
+// parseQuoted reads a record that scanLine could not split: content is
+// its first line without the line end term, and the fields that scanLine
+// found before content[start:] are kept. It appends the fields to
+// recordBuffer, unquoted, their ends to fieldIndexes and their positions
+// to fieldPositions, reading further lines while a quoted field goes on.
+// It returns a *ParseError, or the error reading the input.
+func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte) error {
+	recLine := r.numLine
+	r.recordBuffer = r.recordBuffer[:0]
+	for i, end := range r.fieldIndexes {
+		s := r.fieldPositions[i].col - 1
+		if s < end && content[s] == '"' {
+			s++
+		}
+		r.recordBuffer = append(r.recordBuffer, content[s:end]...)
+		r.fieldIndexes[i] = len(r.recordBuffer)
+	}
+	content = content[start:]
+	pos := position{line: r.numLine, col: start + 1}
+	for {
+		if len(content) == 0 || content[0] != '"' {
+			// An unquoted field: a quote in it is an error.
+			var i int
+			field := content
+			if len(comma) == 1 {
+				i = indexStop(content, comma[0])
+				if i < len(content) && content[i] == '"' {
+					return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col + i, Err: ErrBareQuote}
+				}
+				field = content[:i]
+				if i == len(content) {
+					i = -1
+				}
+			} else {
+				if i = bytes.Index(content, comma); i >= 0 {
+					field = content[:i]
+				}
+				if j := bytes.IndexByte(field, '"'); j >= 0 {
+					return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col + j, Err: ErrBareQuote}
+				}
+			}
+			r.recordBuffer = append(r.recordBuffer, field...)
+			r.fieldIndexes = append(r.fieldIndexes, len(r.recordBuffer))
+			r.fieldPositions = append(r.fieldPositions, pos)
+			if i < 0 {
+				return nil
+			}
+			content = content[i+len(comma):]
+			pos.col += i + len(comma)
+			continue
+		}
+
+		// A quoted field.
+		fieldPos := pos
+		content = content[1:]
+		pos.col++
+		for {
+			i := bytes.IndexByte(content, '"')
+			if i < 0 {
+				// The field goes on past the line end, which is part
+				// of it as it is.
+				r.recordBuffer = append(r.recordBuffer, content...)
+				pos.col += len(content)
+				if len(term) == 0 {
+					return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col, Err: ErrQuote}
+				}
+				r.recordBuffer = append(r.recordBuffer, term...)
+				line, nl, err := r.readLine()
+				pos.line++
+				pos.col = 1
+				if err == io.EOF {
+					return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col, Err: ErrQuote}
+				}
+				if err != nil {
+					return err
+				}
+				content, term = line[:len(line)-nl], line[len(line)-nl:]
+				continue
+			}
+			r.recordBuffer = append(r.recordBuffer, content[:i]...)
+			content = content[i+1:]
+			pos.col += i + 1
+			switch {
+			case len(content) > 0 && content[0] == '"':
+				// "" stands for one quote.
+				r.recordBuffer = append(r.recordBuffer, '"')
+				content = content[1:]
+				pos.col++
+				continue
+			case bytes.HasPrefix(content, comma):
+				r.fieldIndexes = append(r.fieldIndexes, len(r.recordBuffer))
+				r.fieldPositions = append(r.fieldPositions, fieldPos)
+				content = content[len(comma):]
+				pos.col += len(comma)
+			case len(content) == 0:
+				r.fieldIndexes = append(r.fieldIndexes, len(r.recordBuffer))
+				r.fieldPositions = append(r.fieldPositions, fieldPos)
+				return nil
+			default:
+				return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col - 1, Err: ErrQuote}
+			}
+			break
+		}
+	}
+}
