@@ -13,7 +13,7 @@ import (
 	"github.com/influxframe/influxframe/frame"
 )
 
-var cutCols = []col{{name: "time", role: frame.RoleTime}, {name: "t", role: frame.RoleTag}, {name: "f", role: frame.RoleField}}
+var cutCols = []col{{Name: "time", Role: frame.RoleTime}, {Name: "t", Role: frame.RoleTag}, {Name: "f", Role: frame.RoleField}}
 
 // cutChunk makes a chunk of n rows whose times start at first; rows whose
 // index is in empty have no field value.

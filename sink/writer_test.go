@@ -35,11 +35,11 @@ var base = time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC).UnixNano()
 // wCols is the schema of the integration tests: two tags, a float field
 // v and a string field note.
 var wCols = []col{
-	{name: "time", role: frame.RoleTime},
-	{name: "host", role: frame.RoleTag},
-	{name: "v", role: frame.RoleField},
-	{name: "region", role: frame.RoleTag},
-	{name: "note", role: frame.RoleField, typ: arrow.BinaryTypes.String},
+	{Name: "time", Role: frame.RoleTime},
+	{Name: "host", Role: frame.RoleTag},
+	{Name: "v", Role: frame.RoleField},
+	{Name: "region", Role: frame.RoleTag},
+	{Name: "note", Role: frame.RoleField, Type: arrow.BinaryTypes.String},
 }
 
 // notes are string field values InfluxDB must store as they are.

@@ -38,10 +38,16 @@ func newProgress(mode string, w io.Writer) (*progress, error) {
 // sink.Options.Progress, and the one that ends its display.
 func (p *progress) track(file string) (update func(sink.Stats), done func()) {
 	start := time.Now()
+	last := start
 	var bar *progressbar.ProgressBar
 	update = func(st sink.Stats) {
 		n := st.Written + st.Lost()
 		if !p.live {
+			// A line per interval; the summary says the rest.
+			if time.Since(last) < p.interval {
+				return
+			}
+			last = time.Now()
 			of := ""
 			if st.Total >= 0 {
 				of = fmt.Sprintf(" of %d", st.Total)

@@ -32,13 +32,19 @@ func TestProgressLines(t *testing.T) {
 	var buf syncBuffer
 	p := &progress{w: &buf, interval: 5 * time.Millisecond}
 	update, done := p.track("in.csv")
+	time.Sleep(p.interval)
 	update(sink.Stats{Total: 100, Written: 40, Rejected: 2, Bytes: 3e6})
+	update(sink.Stats{Total: 100, Written: 45}) // within the interval: no line
+	time.Sleep(p.interval)
 	update(sink.Stats{Total: -1, Written: 50})
 	done()
 	out := buf.String()
 	if !strings.Contains(out, "in.csv: 42 of 100 rows (40 written, 2 not), 3.0 MB,") ||
 		!strings.Contains(out, "in.csv: 50 rows (50 written, 0 not)") {
 		t.Errorf("progress lines:\n%s", out)
+	}
+	if strings.Contains(out, "45 written") {
+		t.Errorf("a line within the interval:\n%s", out)
 	}
 }
 

@@ -19,12 +19,12 @@ import (
 // escapeCols is the schema of the escaping tests: tags given out of order
 // on purpose, a float and a string field.
 var escapeCols = []col{
-	{name: "zone", role: frame.RoleTag},
-	{name: "v", role: frame.RoleField},
-	{name: "time", role: frame.RoleTime},
-	{name: "host name", role: frame.RoleTag},
-	{name: "note", role: frame.RoleField, typ: arrow.BinaryTypes.String},
-	{name: "a,b=c", role: frame.RoleTag},
+	{Name: "zone", Role: frame.RoleTag},
+	{Name: "v", Role: frame.RoleField},
+	{Name: "time", Role: frame.RoleTime},
+	{Name: "host name", Role: frame.RoleTag},
+	{Name: "note", Role: frame.RoleField, Type: arrow.BinaryTypes.String},
+	{Name: "a,b=c", Role: frame.RoleTag},
 }
 
 // escapeRows must all round-trip.
@@ -92,12 +92,12 @@ func lineOf(buf []byte, i int) string {
 
 func TestEncodeTagsSorted(t *testing.T) {
 	cols := []col{
-		{name: "time", role: frame.RoleTime},
-		{name: "zz", role: frame.RoleTag},
-		{name: "b", role: frame.RoleTag},
-		{name: "B", role: frame.RoleTag},
-		{name: "a", role: frame.RoleTag},
-		{name: "f", role: frame.RoleField},
+		{Name: "time", Role: frame.RoleTime},
+		{Name: "zz", Role: frame.RoleTag},
+		{Name: "b", Role: frame.RoleTag},
+		{Name: "B", Role: frame.RoleTag},
+		{Name: "a", Role: frame.RoleTag},
+		{Name: "f", Role: frame.RoleField},
 	}
 	rec := makeRecord(t, nil, "m", cols, [][]any{{int64(5), "1", "2", "3", "4", 1.0}})
 	defer rec.Release()
@@ -110,10 +110,10 @@ func TestEncodeTagsSorted(t *testing.T) {
 
 func TestEncodeRowErrors(t *testing.T) {
 	cols := []col{
-		{name: "time", role: frame.RoleTime},
-		{name: "t", role: frame.RoleTag},
-		{name: "f", role: frame.RoleField},
-		{name: "s", role: frame.RoleField, typ: arrow.BinaryTypes.String},
+		{Name: "time", Role: frame.RoleTime},
+		{Name: "t", Role: frame.RoleTag},
+		{Name: "f", Role: frame.RoleField},
+		{Name: "s", Role: frame.RoleField, Type: arrow.BinaryTypes.String},
 	}
 	tests := []struct {
 		name string
@@ -157,7 +157,7 @@ func TestEncodeRowErrors(t *testing.T) {
 }
 
 func TestEncodeNonFiniteCounted(t *testing.T) {
-	cols := []col{{name: "time", role: frame.RoleTime}, {name: "a", role: frame.RoleField}, {name: "b", role: frame.RoleField}}
+	cols := []col{{Name: "time", Role: frame.RoleTime}, {Name: "a", Role: frame.RoleField}, {Name: "b", Role: frame.RoleField}}
 	rec := makeRecord(t, nil, "m", cols, [][]any{
 		{int64(1), math.NaN(), 1.0},
 		{int64(2), math.Inf(1), math.Inf(-1)},
@@ -171,8 +171,8 @@ func TestEncodeNonFiniteCounted(t *testing.T) {
 }
 
 func TestEncodeSchemaErrors(t *testing.T) {
-	tm := col{name: "time", role: frame.RoleTime}
-	f := col{name: "f", role: frame.RoleField}
+	tm := col{Name: "time", Role: frame.RoleTime}
+	f := col{Name: "f", Role: frame.RoleField}
 	tests := []struct {
 		name string
 		meas string
@@ -181,18 +181,18 @@ func TestEncodeSchemaErrors(t *testing.T) {
 		text string
 	}{
 		{"no time", "m", []col{f}, ErrSchema, "no time column"},
-		{"two times", "m", []col{tm, {name: "t2", role: frame.RoleTime}, f}, ErrSchema, "two time columns"},
-		{"time not timestamp", "m", []col{{name: "time", role: frame.RoleTime, typ: arrow.PrimitiveTypes.Int64}, f}, ErrSchema, "not a timestamp"},
-		{"struct field", "m", []col{tm, {name: "i", role: frame.RoleField, typ: arrow.StructOf(arrow.Field{Name: "a", Type: arrow.PrimitiveTypes.Int64})}}, ErrSchema, `"i"`},
-		{"float tag", "m", []col{tm, f, {name: "g", role: frame.RoleTag, typ: arrow.PrimitiveTypes.Float64}}, ErrSchema, `"g"`},
-		{"no role", "m", []col{tm, f, {name: "x", role: frame.RoleNone}}, ErrSchema, "no role"},
-		{"no field", "m", []col{tm, {name: "t", role: frame.RoleTag}}, ErrSchema, "no field"},
+		{"two times", "m", []col{tm, {Name: "t2", Role: frame.RoleTime}, f}, ErrSchema, "two time columns"},
+		{"time not timestamp", "m", []col{{Name: "time", Role: frame.RoleTime, Type: arrow.PrimitiveTypes.Int64}, f}, ErrSchema, "not a timestamp"},
+		{"struct field", "m", []col{tm, {Name: "i", Role: frame.RoleField, Type: arrow.StructOf(arrow.Field{Name: "a", Type: arrow.PrimitiveTypes.Int64})}}, ErrSchema, `"i"`},
+		{"float tag", "m", []col{tm, f, {Name: "g", Role: frame.RoleTag, Type: arrow.PrimitiveTypes.Float64}}, ErrSchema, `"g"`},
+		{"no role", "m", []col{tm, f, {Name: "x", Role: frame.RoleNone}}, ErrSchema, "no role"},
+		{"no field", "m", []col{tm, {Name: "t", Role: frame.RoleTag}}, ErrSchema, "no field"},
 		{"no measurement", "", []col{tm, f}, ErrNoMeasurement, ""},
 		{"comment measurement", "#m", []col{tm, f}, ErrInvalidName, `"#m"`},
 		{"newline in measurement", "a\nb", []col{tm, f}, ErrInvalidName, "measurement"},
 		{"trailing backslash in measurement", `m\`, []col{tm, f}, ErrInvalidName, "measurement"},
-		{"newline in field key", "m", []col{tm, {name: "a\nb", role: frame.RoleField}}, ErrInvalidName, "column"},
-		{"tab in tag key", "m", []col{tm, f, {name: "a\tb", role: frame.RoleTag}}, ErrInvalidName, "column"},
+		{"newline in field key", "m", []col{tm, {Name: "a\nb", Role: frame.RoleField}}, ErrInvalidName, "column"},
+		{"tab in tag key", "m", []col{tm, f, {Name: "a\tb", Role: frame.RoleTag}}, ErrInvalidName, "column"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,13 +212,13 @@ func TestEncodeSchemaErrors(t *testing.T) {
 }
 
 func TestEncodeMeasurementOverrideAndSchemaChange(t *testing.T) {
-	cols := []col{{name: "time", role: frame.RoleTime}, {name: "f", role: frame.RoleField}}
+	cols := []col{{Name: "time", Role: frame.RoleTime}, {Name: "f", Role: frame.RoleField}}
 	r1 := makeRecord(t, nil, "", cols, [][]any{{int64(1), 1.0}})
 	defer r1.Release()
 	enc := NewEncoder(Options{Measurement: "over ride"})
 	buf, _ := encodeAll(t, enc, r1)
 	// A record with another schema gets a new plan.
-	cols2 := []col{{name: "time", role: frame.RoleTime}, {name: "t", role: frame.RoleTag}, {name: "g", role: frame.RoleField}}
+	cols2 := []col{{Name: "time", Role: frame.RoleTime}, {Name: "t", Role: frame.RoleTag}, {Name: "g", Role: frame.RoleField}}
 	r2 := makeRecord(t, nil, "ignored", cols2, [][]any{{int64(2), "x", 2.0}})
 	defer r2.Release()
 	b2, _ := encodeAll(t, enc, r2)
@@ -230,8 +230,8 @@ func TestEncodeMeasurementOverrideAndSchemaChange(t *testing.T) {
 
 func TestEncodeTimestampUnits(t *testing.T) {
 	cols := []col{
-		{name: "time", role: frame.RoleTime, typ: &arrow.TimestampType{Unit: arrow.Second}},
-		{name: "f", role: frame.RoleField},
+		{Name: "time", Role: frame.RoleTime, Type: &arrow.TimestampType{Unit: arrow.Second}},
+		{Name: "f", Role: frame.RoleField},
 	}
 	rec := makeRecord(t, nil, "m", cols, [][]any{{int64(1700000000), 1.0}, {int64(math.MaxInt64 / 10), 2.0}})
 	defer rec.Release()
@@ -284,15 +284,15 @@ func TestAppendNanoLine(t *testing.T) {
 // tags, four float fields and a string field.
 func benchRecord(b testing.TB, n int) arrow.Record {
 	cols := []col{
-		{name: "time", role: frame.RoleTime},
-		{name: "host", role: frame.RoleTag},
-		{name: "region", role: frame.RoleTag},
-		{name: "dc", role: frame.RoleTag},
-		{name: "usage_user", role: frame.RoleField},
-		{name: "usage_system", role: frame.RoleField},
-		{name: "usage_idle", role: frame.RoleField},
-		{name: "temp", role: frame.RoleField},
-		{name: "status", role: frame.RoleField, typ: arrow.BinaryTypes.String},
+		{Name: "time", Role: frame.RoleTime},
+		{Name: "host", Role: frame.RoleTag},
+		{Name: "region", Role: frame.RoleTag},
+		{Name: "dc", Role: frame.RoleTag},
+		{Name: "usage_user", Role: frame.RoleField},
+		{Name: "usage_system", Role: frame.RoleField},
+		{Name: "usage_idle", Role: frame.RoleField},
+		{Name: "temp", Role: frame.RoleField},
+		{Name: "status", Role: frame.RoleField, Type: arrow.BinaryTypes.String},
 	}
 	rows := make([][]any, n)
 	hosts := []string{"server-01", "server-02", "server 03", "server,04"}

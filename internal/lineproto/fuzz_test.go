@@ -30,11 +30,11 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 			}
 		}
 		cols := []col{
-			{name: "time", role: frame.RoleTime},
-			{name: k1, role: frame.RoleTag},
-			{name: "f", role: frame.RoleField},
-			{name: k2, role: frame.RoleTag},
-			{name: sk, role: frame.RoleField, typ: arrow.BinaryTypes.String},
+			{Name: "time", Role: frame.RoleTime},
+			{Name: k1, Role: frame.RoleTag},
+			{Name: "f", Role: frame.RoleField},
+			{Name: k2, Role: frame.RoleTag},
+			{Name: sk, Role: frame.RoleField, Type: arrow.BinaryTypes.String},
 		}
 		var sval any = sv
 		if sv == "" {

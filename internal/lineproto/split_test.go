@@ -62,10 +62,10 @@ func FuzzPointSplitter(f *testing.F) {
 		var buf bytes.Buffer
 		enc := NewEncoder(Options{})
 		rec := makeRecord(t, nil, "m", []col{
-			{name: "time", role: frame.RoleTime},
-			{name: "t", role: frame.RoleTag},
-			{name: "s1", role: frame.RoleField, typ: arrow.BinaryTypes.String},
-			{name: "s2", role: frame.RoleField, typ: arrow.BinaryTypes.String},
+			{Name: "time", Role: frame.RoleTime},
+			{Name: "t", Role: frame.RoleTag},
+			{Name: "s1", Role: frame.RoleField, Type: arrow.BinaryTypes.String},
+			{Name: "s2", Role: frame.RoleField, Type: arrow.BinaryTypes.String},
 		}, [][]any{{int64(1), tag, s1, s2}, {int64(2), tag, s2, s1}})
 		defer rec.Release()
 		if err := enc.Reset(rec); err != nil {
