@@ -76,8 +76,6 @@ func (r *convReader) Record() arrow.Record { return r.cur }
 // Lines returns nil: Arrow and Parquet data have no lines.
 func (r *convReader) Lines() []int64 { return nil }
 
-// Rows returns the number of rows read so far.
-func (r *convReader) Rows() int64 { return r.rows }
 
 // Err returns the error that stopped Next, if any: a *ParseError.
 func (r *convReader) Err() error { return r.err }

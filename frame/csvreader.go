@@ -355,8 +355,6 @@ func (r *CSVReader) Lines() []int64 { return r.lines }
 // inference read them all.
 func (r *CSVReader) TotalRows() int64 { return r.total }
 
-// Rows returns the number of data rows read so far.
-func (r *CSVReader) Rows() int64 { return r.rows }
 
 // Err returns the error that stopped Next, if any.
 func (r *CSVReader) Err() error { return r.err }

@@ -22,9 +22,9 @@ func FormatValue(arr arrow.Array, i int) string {
 	case *array.LargeString:
 		return a.Value(i)
 	case *array.Float64:
-		return FormatFloat(a.Value(i))
+		return formatFloat(a.Value(i))
 	case *array.Float32:
-		return FormatFloat(float64(a.Value(i)))
+		return formatFloat(float64(a.Value(i)))
 	case *array.Int64:
 		return strconv.FormatInt(a.Value(i), 10)
 	case *array.Int32:
@@ -44,9 +44,9 @@ func FormatValue(arr arrow.Array, i int) string {
 	}
 }
 
-// FormatFloat renders f in the shortest form that reads back exactly,
+// formatFloat renders f in the shortest form that reads back exactly,
 // without an exponent for ordinary magnitudes.
-func FormatFloat(f float64) string {
+func formatFloat(f float64) string {
 	if a := math.Abs(f); a != 0 && (a >= 1e21 || a < 1e-7) {
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	}

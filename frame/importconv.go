@@ -389,7 +389,7 @@ func convStorage(then columnConv) columnConv {
 
 // convNested renders nested values (lists, structs, maps) as JSON text, so
 // that they read as text whatever they hold. NaN and infinities are written
-// NaN, +Inf and -Inf (as FormatFloat does; JSON has no spelling for them).
+// NaN, +Inf and -Inf (as formatFloat does; JSON has no spelling for them).
 func convNested(mem memory.Allocator, arr arrow.Array) (arrow.Array, error) {
 	b := array.NewStringBuilder(mem)
 	defer b.Release()
