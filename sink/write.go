@@ -20,6 +20,12 @@ import (
 	"github.com/influxframe/influxframe/internal/lineproto"
 )
 
+// pointSource is a source of points already encoded (a line-protocol
+// input) rather than records.
+type pointSource interface {
+	take() (lp []byte, ends []int)
+}
+
 // rejecter is a source that says which rows of its current record's input
 // chunk did not make it into the record: a *transform.Reader.
 type rejecter interface {
@@ -164,6 +170,7 @@ func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options) (Stats,
 
 	var rerr, serr error // the rejects file's error, the source's or the destination's
 	rs, _ := src.(rejecter)
+	ps, _ := src.(pointSource)
 	for src.Next() {
 		if rs != nil {
 			for _, r := range rs.Rejects() {
@@ -177,8 +184,8 @@ func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options) (Stats,
 			}
 		}
 		c := chunk{}
-		if lp, ok := src.(*lpSource); ok {
-			c.lp, c.lpEnds = lp.take()
+		if ps != nil {
+			c.lp, c.lpEnds = ps.take()
 			acct.rows.Add(int64(len(c.lpEnds)))
 		} else {
 			c.rec = src.Record()

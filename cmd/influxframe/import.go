@@ -173,7 +173,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			done()
 		}
 		res = append(res, r)
-		if o.verify {
+		if o.verify && r.st.Rows > 0 {
 			printVerify(s.err, r.st)
 		}
 		if err != nil {
