@@ -76,7 +76,6 @@ func (r *convReader) Record() arrow.Record { return r.cur }
 // Lines returns nil: Arrow and Parquet data have no lines.
 func (r *convReader) Lines() []int64 { return nil }
 
-
 // Err returns the error that stopped Next, if any: a *ParseError.
 func (r *convReader) Err() error { return r.err }
 

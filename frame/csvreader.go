@@ -355,7 +355,6 @@ func (r *CSVReader) Lines() []int64 { return r.lines }
 // inference read them all.
 func (r *CSVReader) TotalRows() int64 { return r.total }
 
-
 // Err returns the error that stopped Next, if any.
 func (r *CSVReader) Err() error { return r.err }
 
