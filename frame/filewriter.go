@@ -108,7 +108,13 @@ func newParquetWriter(w io.Writer, as *arrow.Schema) (*parquetWriter, error) {
 	}
 	md := as.Metadata()
 	schema := arrow.NewSchema(fields, &md)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy))
+	// Data page V2: with V1 pages, arrow v15 reserves the level buffer of
+	// a nullable column past its 4-byte length prefix on every literal
+	// run, which reallocates and clears the whole buffer each time (most
+	// of the time of writing a sparse column). V2 pages keep the levels
+	// apart and are read by pyarrow, DuckDB and Spark alike.
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
+		parquet.WithDataPageVersion(parquet.DataPageV2))
 	fw, err := pqarrow.NewFileWriter(schema, noClose{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return nil, fmt.Errorf("frame: writing Parquet: %w", err)

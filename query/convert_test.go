@@ -50,3 +50,14 @@ func FuzzParseDuration(f *testing.F) {
 		}
 	})
 }
+
+func TestLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LOCALHOST": true, "127.0.0.1": true, "127.3.2.1": true, "::1": true,
+		"10.0.0.1": false, "example.com": false, "": false, "influx.localhost.example": false,
+	} {
+		if got := loopback(host); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
