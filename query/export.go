@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/influxframe/influxframe/frame"
 )
@@ -65,4 +67,22 @@ func ExportTo(w io.Writer, format frame.Format, frames ...*frame.Frame) error {
 	}
 	defer all.Release()
 	return frame.WriteFile(w, format, all)
+}
+
+// ExportEach writes each frame of a result to a file of its own, one per
+// column set, in the format path's extension names: "out.csv" becomes
+// "out.1.csv", "out.2.csv" and so on (a single frame still gets ".1"). It
+// returns the paths written, in the frames' order.
+func ExportEach(path string, frames ...*frame.Frame) ([]string, error) {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	var paths []string
+	for i, f := range frames {
+		p := fmt.Sprintf("%s.%d%s", base, i+1, ext)
+		if err := Export(p, f); err != nil {
+			return paths, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
 }

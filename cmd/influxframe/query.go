@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -10,60 +11,67 @@ import (
 	"github.com/influxframe/influxframe/query"
 )
 
-const queryUsage = `Usage: influxframe query [flags] FLUX|@FILE
+const queryUsage = `Usage: influxframe query [flags] FLUX|@FILE|-
 
-Run a Flux query and print the result as a table, or write it with --out.
-Tables with different columns are combined into one whose columns are the
-union, in order of first appearance.
+Run a Flux query (from the argument, a file after @, or standard input for
+'-') and print the result as a table, or write it with --out. Tables with
+different columns are combined into one whose columns are the union, in
+order of first appearance; --split writes one file per column set instead.
 
 Examples:
   $ influxframe query --bucket taxi 'from(bucket:"taxi") |> range(start: 0) |> limit(n: 10)'
-  $ influxframe query @trips.flux --pivot --out trips.parquet
+  $ influxframe query @trips.flux --pivot --index _time --out trips.parquet
   $ influxframe query @trips.flux --out - > trips.csv
+  $ influxframe query --split --out trips.csv - < trips.flux
 `
 
+type queryOptions struct {
+	conn    connFlags
+	out     string
+	pivot   bool
+	index   string
+	split   bool
+	maxRows int
+}
+
 func runQuery(ctx context.Context, args []string, s *streams) error {
-	var (
-		conn    connFlags
-		out     string
-		pivot   bool
-		maxRows int
-	)
+	var o queryOptions
 	c := newCommand("query", queryUsage)
-	conn.register(c.fs)
-	c.fs.StringVar(&out, "out", "", "write the result to FILE (.csv, .arrow/.feather, .arrows, .parquet; '-' = CSV on stdout)")
-	c.fs.BoolVar(&pivot, "pivot", false, "pivot _field/_value into one column per field, client side")
-	c.fs.IntVar(&maxRows, "max-rows", 50, "rows printed when there is no --out (0 = all)")
+	o.conn.register(c.fs)
+	c.fs.StringVar(&o.out, "out", "", "write the result to FILE (.csv, .arrow/.feather, .arrows, .parquet, .lp; '-' = CSV on stdout)")
+	c.fs.BoolVar(&o.pivot, "pivot", false, "pivot _field/_value into one column per field, client side")
+	c.fs.StringVar(&o.index, "index", "", "key the table by this column: first, and its rows in ascending order")
+	c.fs.BoolVar(&o.split, "split", false, "with --out, one file per column set (out.1.csv, out.2.csv, ...) instead of their union")
+	c.fs.IntVar(&o.maxRows, "max-rows", 50, "rows printed when there is no --out (0 = all)")
 	if err := c.parse(args, s); err != nil {
 		return err
 	}
 	if c.fs.NArg() != 1 {
-		return usagef("query: want one Flux query or @FILE, got %d arguments", c.fs.NArg())
+		return usagef("query: want one query, @FILE or '-', got %d arguments", c.fs.NArg())
 	}
-	flux := c.fs.Arg(0)
-	if strings.HasPrefix(flux, "@") {
-		b, err := os.ReadFile(flux[1:])
-		if err != nil {
-			return fmt.Errorf("query: %w", err)
-		}
-		flux = string(b)
+	text, err := queryText(c.fs.Arg(0), s.in)
+	if err != nil {
+		return err
 	}
-	if out != "" && out != "-" {
-		if _, err := frame.FormatOf(out); err != nil {
+	if o.out != "" && o.out != "-" {
+		if _, err := frame.FormatOf(o.out); err != nil {
 			return usagef("query: --out: %v", err)
 		}
 	}
-	client, settings, _, err := conn.connect(ctx, s.environ)
+	if o.split && (o.out == "" || o.out == "-") {
+		return usagef("query: --split writes files: give --out FILE")
+	}
+	client, settings, _, err := o.conn.connect(ctx, s.environ)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	frames, err := query.Frames(ctx, client, settings.Org, flux)
+	frames, err := query.Frames(ctx, client, settings.Org, text)
 	if err != nil {
 		return err
 	}
-	defer releaseAll(frames)
-	if pivot {
+	defer func() { releaseAll(frames) }()
+	if o.pivot {
 		p, err := query.Pivot(frames)
 		if err != nil {
 			return err
@@ -71,27 +79,80 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		releaseAll(frames)
 		frames = p
 	}
-	switch out {
-	case "":
-		all, err := query.Combine(frames)
+	if o.split {
+		return writeSplit(s, o, frames)
+	}
+	all, err := query.Combine(frames)
+	if err != nil {
+		return err
+	}
+	defer func() { all.Release() }()
+	if o.index != "" {
+		indexed, err := query.Index(all, o.index)
 		if err != nil {
 			return err
 		}
-		defer all.Release()
-		return query.PrintTable(s.out, all, maxRows)
+		all.Release()
+		all = indexed
+	}
+	switch o.out {
+	case "":
+		return query.PrintTable(s.out, all, o.maxRows)
 	case "-":
-		return query.ExportTo(s.out, frame.FormatCSV, frames...)
-	default:
-		if err := query.Export(out, frames...); err != nil {
+		return frame.WriteFile(s.out, frame.FormatCSV, all)
+	}
+	if format, _ := frame.FormatOf(o.out); format == frame.FormatLineProtocol {
+		// Line protocol from the frames themselves: each keeps its own
+		// field types, which their union would turn into strings (and
+		// points have no order for --index to keep).
+		if err := query.Export(o.out, frames...); err != nil {
 			return err
 		}
-		var rows int64
-		for _, f := range frames {
-			rows += f.NumRows()
-		}
-		fmt.Fprintf(s.err, "wrote %d rows to %s\n", rows, out)
-		return nil
+	} else if err := query.Export(o.out, all); err != nil {
+		return err
 	}
+	fmt.Fprintf(s.err, "wrote %d rows to %s\n", all.NumRows(), o.out)
+	return nil
+}
+
+// writeSplit writes one file per column set.
+func writeSplit(s *streams, o queryOptions, frames []*frame.Frame) error {
+	for i, f := range frames {
+		if o.index == "" {
+			continue
+		}
+		indexed, err := query.Index(f, o.index)
+		if err != nil {
+			return err
+		}
+		f.Release()
+		frames[i] = indexed
+	}
+	paths, err := query.ExportEach(o.out, frames...)
+	for i, p := range paths {
+		fmt.Fprintf(s.err, "wrote %d rows to %s\n", frames[i].NumRows(), p)
+	}
+	return err
+}
+
+// queryText returns the query an argument names: the text itself, a file
+// after '@', or standard input for '-'.
+func queryText(arg string, stdin io.Reader) (string, error) {
+	switch {
+	case arg == "-":
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return "", fmt.Errorf("query: reading standard input: %w", err)
+		}
+		return string(b), nil
+	case strings.HasPrefix(arg, "@"):
+		b, err := os.ReadFile(arg[1:])
+		if err != nil {
+			return "", fmt.Errorf("query: %w", err)
+		}
+		return string(b), nil
+	}
+	return arg, nil
 }
 
 func releaseAll(frames []*frame.Frame) {

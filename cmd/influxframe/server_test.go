@@ -244,3 +244,46 @@ func TestImportArrowAndParquet(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryHabits reads the query from standard input, keys the result by
+// _time, and writes one file per column set with --split.
+func TestQueryHabits(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
+			in := "time,host,v,note\n2021-01-01T00:00:02Z,a,2,x\n2021-01-01T00:00:01Z,b,1,y\n2021-01-01T00:00:00Z,a,3,z\n"
+			args := append(append([]string{"import"}, flags...), "--tags", "host", "--string-fields", "note",
+				"--measurement", "habits", "--rejects", filepath.Join(t.TempDir(), "r.lp"), "-")
+			if code, _, stderr := runCLI(t, env, in, args...); code != 0 {
+				t.Fatalf("import: exit %d: %s", code, stderr)
+			}
+			flux := fmt.Sprintf(`from(bucket: %q) |> range(start: 2021-01-01T00:00:00Z, stop: 2021-01-02T00:00:00Z)
+  |> filter(fn: (r) => r._measurement == "habits")`, bucket)
+			// --pivot --index _time, query from stdin.
+			q := append(append([]string{"query"}, flags...), "--pivot", "--index", "_time", "--out", "-", "-")
+			code, stdout, stderr := runCLI(t, env, flux, q...)
+			if code != 0 {
+				t.Fatalf("query: exit %d: %s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			if len(lines) != 4 || !strings.HasPrefix(lines[0], "_time,") ||
+				!strings.HasPrefix(lines[1], "2021-01-01T00:00:00Z,") || !strings.HasPrefix(lines[3], "2021-01-01T00:00:02Z,") {
+				t.Errorf("indexed output:\n%s", stdout)
+			}
+			// --split: the float field and the string field come in two
+			// column sets, two files.
+			out := filepath.Join(t.TempDir(), "out.csv")
+			q = append(append([]string{"query"}, flags...), "--split", "--out", out, flux)
+			if code, _, stderr := runCLI(t, env, "", q...); code != 0 {
+				t.Fatalf("query --split: exit %d: %s", code, stderr)
+			}
+			for _, name := range []string{"out.1.csv", "out.2.csv"} {
+				data, err := os.ReadFile(filepath.Join(filepath.Dir(out), name))
+				if err != nil || strings.Count(string(data), "\n") != 4 {
+					t.Errorf("%s: %v\n%s", name, err, data)
+				}
+			}
+		})
+	}
+}
