@@ -116,7 +116,13 @@ func newConverter(datatype, def string, b array.Builder) cellConverter {
 			return parsed(bb, def, bad, base64.StdEncoding.DecodeString)
 		}
 	case *array.StringBuilder:
-		return parsed(bb, def, bad, func(s string) (string, error) { return s, nil })
+		// The server wrote a stored newline as CR LF (see NewDecoder).
+		return parsed(bb, def, bad, func(s string) (string, error) {
+			if strings.IndexByte(s, '\r') >= 0 {
+				s = strings.ReplaceAll(s, "\r\n", "\n")
+			}
+			return s, nil
+		})
 	}
 	// Not reached: arrowType only returns the types above.
 	return func(string) error {

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/csvscan"
 )
 
 // Decoder reads a Flux annotated-CSV response and yields its rows as typed
@@ -27,7 +27,7 @@ import (
 // different column sets may interleave. For that reason a Decoder is not an
 // array.RecordReader, whose records all share one schema.
 type Decoder struct {
-	cr    *csv.Reader
+	cr    *csvscan.Reader
 	opts  options
 	sets  []*columnSet
 	index map[string]*columnSet
@@ -68,13 +68,11 @@ func NewDecoder(r io.Reader, opts ...Option) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	// encoding/csv, not the faithful internal/csvscan that reads input
-	// files: InfluxDB writes annotated CSV with CR LF line ends, turning a
-	// newline inside a string value into CR LF and dropping a lone CR
-	// (Go's csv.Writer with UseCRLF). Reading CR LF inside a quoted cell
-	// back as LF, as encoding/csv does, is the inverse that gives back
-	// what was stored, but for the carriage returns the server dropped.
-	cr := csv.NewReader(r)
+	// InfluxDB writes annotated CSV with Go's csv.Writer and UseCRLF,
+	// which turns a newline inside a string value into CR LF and drops a
+	// lone CR. csvscan keeps cells as they are, so the string converter
+	// turns CR LF back into the newline that was stored (newConverter).
+	cr := csvscan.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	return &Decoder{cr: cr, opts: o, index: map[string]*columnSet{}}, nil
@@ -185,7 +183,7 @@ func (d *Decoder) readRow() error {
 		if err == io.EOF {
 			return err
 		}
-		var pe *csv.ParseError
+		var pe *csvscan.ParseError
 		if errors.As(err, &pe) {
 			return &ParseError{Line: int64(pe.Line), Column: pe.Column, Err: pe.Err}
 		}

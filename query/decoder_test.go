@@ -278,3 +278,25 @@ func TestOptionsInvalid(t *testing.T) {
 		t.Error("nil allocator accepted")
 	}
 }
+
+// TestDecodeNewlinesAsStored: InfluxDB writes a stored newline as CR LF
+// inside a quoted value (csv.Writer with UseCRLF), with CR LF line ends;
+// the decoder gives back the newline. Other bytes, a lone CR included,
+// are kept.
+func TestDecodeNewlinesAsStored(t *testing.T) {
+	in := "#datatype,string,long,string\r\n#group,false,false,false\r\n#default,_result,,\r\n" +
+		",result,table,_value\r\n,,0,\"a\r\nb\"\r\n,,0,\"c\rd\"\r\n,,0,\"\r\n\"\r\n"
+	frames, err := query.Decode(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release(frames)
+	col := frames[0].Chunk(0).Column(2)
+	var got []string
+	for i := 0; i < col.Len(); i++ {
+		got = append(got, frame.FormatValue(col, i))
+	}
+	if want := []string{"a\nb", "c\rd", "\n"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
