@@ -38,11 +38,13 @@ demo: build server1
 	scripts/demo.sh
 
 # bench: Go benchmarks of the hot paths, then end-to-end imports of a
-# generated 1M-row file (ROWS=...) into each real server.
+# generated 1M-row file (ROWS=...) into each real server, then queries of
+# it back (scripts/bench-query.sh, which records the responses it decodes).
 bench: servers
-	$(GO) test -run '^$$' -bench . -skip ImportE2E -benchmem ./frame/ ./transform/ ./sink/ ./query/
+	$(GO) test -run '^$$' -bench . -skip 'ImportE2E|Recorded' -benchmem ./frame/ ./transform/ ./sink/ ./query/ ./internal/...
 	$(GO) test -run '^$$' -bench ImportE2E -benchtime 1x ./sink/
 	$(MAKE) bench-e2e
+	scripts/bench-query.sh
 
 bench-e2e: servers
 	KIND=1.8.10 scripts/bench-e2e.sh
