@@ -21,6 +21,7 @@ import (
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
+	"github.com/influxdata/influxdb-client-go/v2/domain"
 
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/testserver"
@@ -65,28 +66,26 @@ func writeCSV(t *testing.T, name string, records [][]string) string {
 }
 
 // TestScriptLearnsOfRefusedRow is a script that looks at nothing but the
-// error of Write: a row the server refuses (a field type conflict) and a
-// row that cannot be a point still reach it, with their number and the
-// rejects file that holds them.
+// error of Write: a row the server refuses (a point older than the bucket's
+// retention, which no preflight can foresee) and a row that cannot be a
+// point still reach it, with their number and the rejects file that holds
+// them.
 func TestScriptLearnsOfRefusedRow(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			srv := testserver.Shared(t, kind)
-			bucket := srv.NewBucket(t)
+			bucket := hourBucket(t, srv)
 			client := srv.Client()
 			defer client.Close()
 			ctx := context.Background()
-			// The server already holds "note" as a string field.
-			if err := client.WriteAPIBlocking(srv.Org, bucket).WriteRecord(ctx,
-				fmt.Sprintf(`readings note="text" %d`, t0.UnixNano())); err != nil {
-				t.Fatal(err)
-			}
+			now := time.Now().UTC().Truncate(time.Second)
+			at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
 			path := writeCSV(t, "readings.csv", [][]string{
-				{"time", "v", "note"},
-				{"2024-03-01T00:00:01Z", "1", ""},
-				{"2024-03-01T00:00:02Z", "2", "3.5"}, // note as a float: refused
-				{"2024-03-01T00:00:03Z", "", ""},     // no field value: not a point
-				{"2024-03-01T00:00:04Z", "4", ""},
+				{"time", "v"},
+				{at(-3 * time.Second), "1"},
+				{at(-48 * time.Hour), "2"}, // beyond the retention: refused
+				{at(-2 * time.Second), ""}, // no field value: not a point
+				{at(-1 * time.Second), "4"},
 			})
 
 			_, err := write(ctx, client, srv.Org, bucket, path, transform.Options{}, sink.Options{})
@@ -106,13 +105,44 @@ func TestScriptLearnsOfRefusedRow(t *testing.T) {
 			if rerr != nil {
 				t.Fatal(rerr)
 			}
-			for _, want := range []string{"field type conflict", "readings v=2,note=3.5 1709251202000000000", "readings.csv:4: no field values"} {
+			for _, want := range []string{"retention", fmt.Sprintf("readings v=2 %d", now.Add(-48*time.Hour).UnixNano()), "readings.csv:4: no field values"} {
 				if !strings.Contains(string(data), want) {
 					t.Errorf("the rejects file lacks %q:\n%s", want, data)
 				}
 			}
 		})
 	}
+}
+
+// hourBucket returns a new bucket (1.x: a database and retention policy
+// "db/rp") that keeps points for an hour.
+func hourBucket(t *testing.T, srv *testserver.Server) string {
+	t.Helper()
+	ctx := context.Background()
+	client := srv.Client()
+	defer client.Close()
+	name := srv.NewBucket(t)
+	if srv.Kind.Major() == 1 {
+		q := url.Values{"q": {fmt.Sprintf(`CREATE RETENTION POLICY "hour" ON %q DURATION 1h REPLICATION 1`, name)}}
+		resp, err := http.PostForm(srv.URL+"/query", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("creating a retention policy: %s", resp.Status)
+		}
+		return name + "/hour"
+	}
+	org, err := client.OrganizationsAPI().FindOrganizationByName(ctx, srv.Org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name += "_hour"
+	if _, err := client.BucketsAPI().CreateBucketWithName(ctx, org, name, domain.RetentionRule{EverySeconds: 3600}); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }
 
 // hostile are texts that line protocol, CSV and InfluxDB each treat

@@ -138,5 +138,31 @@ func (s *Stats) observe(cell string, line int64) {
 		s.Cells[CellEmpty]++
 		return
 	}
+	if k == CellInt {
+		// classify has checked that the cell, trimmed as it trims it, is a
+		// decimal int64 with an optional sign: sum its digits without
+		// strconv's checks.
+		t := cell
+		if t[0] == ' ' || t[len(t)-1] == ' ' {
+			t = strings.TrimSpace(t)
+		}
+		neg := t[0] == '-'
+		if t[0] == '-' || t[0] == '+' {
+			t = t[1:]
+		}
+		var v int64
+		for i := 0; i < len(t) && t[i] >= '0' && t[i] <= '9'; i++ {
+			v = v*10 - int64(t[i]-'0') // negative, so that math.MinInt64 fits
+		}
+		if !neg {
+			v = -v
+		}
+		if s.Cells[CellInt] == 0 || v < s.IntMin {
+			s.IntMin = v
+		}
+		if s.Cells[CellInt] == 0 || v > s.IntMax {
+			s.IntMax = v
+		}
+	}
 	s.add(k, line, cell)
 }

@@ -52,6 +52,11 @@ type Stats struct {
 	FracDigits int
 	// NaN counts float cells that are NaN or ±Inf.
 	NaN int64
+	// IntMin and IntMax are the smallest and largest integer cells (0
+	// until Count(CellInt) > 0). The transform stage reads them to tell
+	// epoch seconds from milliseconds, or from years, by the range of the
+	// whole column rather than by its first cell.
+	IntMin, IntMax int64
 }
 
 // Count returns the number of cells of kind c.

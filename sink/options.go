@@ -112,6 +112,12 @@ type Options struct {
 	// RejectsTo, if not nil, receives the rejects instead of a file.
 	RejectsTo io.Writer
 
+	// SkipPreflight, for Write, leaves out the preflight: before its first
+	// request, Write reads the field types the measurement already has on
+	// the server and returns a *PreflightError, sending nothing, when a
+	// field of the records would conflict with them (see Preflight).
+	SkipPreflight bool
+
 	// Verify, for Write, counts each field's values back from the server
 	// after writing (over the measurement and the time range written) and
 	// returns a *VerifyError when the server holds fewer than were

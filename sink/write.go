@@ -61,6 +61,11 @@ type dest interface {
 // acknowledged, including the rest of the input, which Write still reads.
 // The rejects go to Options.Rejects, a file beside the input by default.
 //
+// Before its first request Write runs a preflight (see Preflight and
+// Options.SkipPreflight): a field whose type conflicts with what the
+// server already stores is a *PreflightError, and nothing is read or
+// sent.
+//
 // The error is nil only when every row was written. Otherwise it is an
 // *IncompleteError (errors.Is ErrIncomplete) saying how many rows were not
 // written and where they are, whose Cause is what stopped the write, if
@@ -75,12 +80,26 @@ func Write(ctx context.Context, client influxdb2.Client, org, bucket string, src
 		return Stats{}, err
 	}
 	p := o.Precision
-	if fs := src.FrameSchema(); fs != nil {
+	fs := src.FrameSchema()
+	if fs != nil {
 		p = p.Or(fs.Precision)
 	}
 	srv, err := newServer(client, org, bucket, &o, p.Or(frame.Nanosecond))
 	if err != nil {
 		return Stats{}, err
+	}
+	if !o.SkipPreflight && fs != nil {
+		conflicts, err := Preflight(ctx, client, org, bucket, fs, o.Measurement)
+		if err != nil {
+			return Stats{Input: src.Name()}, err
+		}
+		if len(conflicts) > 0 {
+			m := o.Measurement
+			if m == "" {
+				m = fs.Measurement
+			}
+			return Stats{Input: src.Name(), Measurement: m}, &PreflightError{Measurement: m, Conflicts: conflicts}
+		}
 	}
 	st, err := run(ctx, src, srv, &o)
 	var ie *IncompleteError

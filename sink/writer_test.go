@@ -283,7 +283,8 @@ func TestWriteFieldTypeConflict(t *testing.T) {
 				}
 			}
 			rejects := filepath.Join(t.TempDir(), "rejected.lp")
-			st, err := Write(ctx, client, srv.Org, bucket, produce(t, nil, "conflict", n, 700), fast(Options{Workers: 3, BatchSize: 500, Rejects: rejects, Verify: true}))
+			st, err := Write(ctx, client, srv.Org, bucket, produce(t, nil, "conflict", n, 700),
+				fast(Options{Workers: 3, BatchSize: 500, Rejects: rejects, Verify: true, SkipPreflight: true}))
 			var ie *IncompleteError
 			if !errors.Is(err, ErrIncomplete) || !errors.As(err, &ie) || ie.Cause != nil || ie.Lost != want || ie.Rejects != rejects {
 				t.Fatalf("Write: %v, want an IncompleteError for %d rows in %s", err, want, rejects)
@@ -310,6 +311,45 @@ func TestWriteFieldTypeConflict(t *testing.T) {
 				if strings.HasPrefix(line, "# ") && !strings.Contains(line, "field type conflict") {
 					t.Errorf("reason %q", line)
 				}
+			}
+		})
+	}
+}
+
+// TestWritePreflight: a field whose type conflicts with what the server
+// holds stops the write before any request, with the fix in the error.
+func TestWritePreflight(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			ctx := context.Background()
+			pre := srv.Client()
+			defer pre.Close()
+			// v is a string field on the server: the float v of the write
+			// conflicts; note is a string on both sides.
+			if err := pre.WriteAPIBlocking(srv.Org, bucket).WriteRecord(ctx, fmt.Sprintf(`pre v="text",note="x" %d`, base)); err != nil {
+				t.Fatal(err)
+			}
+			p := newProxy(t, srv.URL, func(int64, http.ResponseWriter, *http.Request) bool { return false })
+			client := proxyClient(p, srv)
+			defer client.Close()
+			src := produce(t, nil, "pre", 1000, 100)
+			st, err := Write(ctx, client, srv.Org, bucket, src, Options{Rejects: filepath.Join(t.TempDir(), "r.lp")})
+			var pe *PreflightError
+			if !errors.As(err, &pe) || len(pe.Conflicts) != 1 || pe.Conflicts[0].Field != "v" {
+				t.Fatalf("Write: %v, want a preflight error about v", err)
+			}
+			for _, want := range []string{"nothing was written", "--string-fields v", "--exclude v", "--measurement"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the error lacks %q: %v", want, err)
+				}
+			}
+			if p.writes.Load() != 0 || st.Rows != 0 || src.next != 0 {
+				t.Errorf("%d write requests, %d rows read, %d made: want none", p.writes.Load(), st.Rows, src.next)
+			}
+			if got := count(t, srv, bucket, "pre", "v"); got != 1 {
+				t.Errorf("%d values of v on the server, want the 1 written before", got)
 			}
 		})
 	}
@@ -523,7 +563,7 @@ func TestWriteFatal(t *testing.T) {
 					defer client.Close()
 					const n = 1000
 					var rej bytes.Buffer
-					st, err := Write(context.Background(), client, srv.Org, tc.bucket, produce(t, nil, "fatal", n, 100), fast(Options{Workers: 2, BatchSize: 100, RejectsTo: &rej}))
+					st, err := Write(context.Background(), client, srv.Org, tc.bucket, produce(t, nil, "fatal", n, 100), fast(Options{Workers: 2, BatchSize: 100, RejectsTo: &rej, SkipPreflight: true}))
 					if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d", tc.status)) {
 						t.Fatalf("Write: %v, want HTTP %d", err, tc.status)
 					}
@@ -595,7 +635,7 @@ func TestWriteCancelled(t *testing.T) {
 		lines[i] = int64(i + 2)
 	}
 	src := &rowsSource{t: t, mem: mem, rows: rows, lines: lines, n: 10}
-	st, err := Write(ctx, client, "org", "bucket", src, Options{Workers: 3, RejectsTo: &rej})
+	st, err := Write(ctx, client, "org", "bucket", src, Options{Workers: 3, RejectsTo: &rej, SkipPreflight: true})
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrIncomplete) || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("Write: %v, want context.Canceled", err)
 	}

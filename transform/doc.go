@@ -36,4 +36,31 @@
 //
 // A *Reader is what sink.Write drains: the sink reads its rejects too, so
 // that no row goes unaccounted.
+//
+// # Time
+//
+// The time column is the one Options.TimeColumn names, or the best
+// candidate: a column of timestamps, else an integer column named like
+// time (epochs) or like a year (see Options.TimeFormat). Integers are read
+// in the one unit in which all of them, smallest to largest, are times
+// from 1973-03-03 to 2100, or as years (1000 to 2999, in a column named
+// year); anything else is refused with ErrAmbiguousTime and what each
+// reading would mean, never guessed. Options.TimeFormat always wins.
+//
+// # Explanations
+//
+// Report.Suggestions say what would fix what normalisation found, with the
+// flag that does it: the columns that could be the time column (and the
+// layout their values read in), the readings of ambiguous integer times,
+// and the dropped text column that tells duplicate rows apart (--tags). A
+// header without data rows is ErrNoRows, not "no time column".
+//
+// # Contracts
+//
+// Reader.Contract writes down what was decided for one input; given as
+// Options.Contract to a later input, it is checked (a column that
+// appeared, disappeared or changed kind is a *SchemaError naming column
+// and line) and it replaces inference, so that every input comes out with
+// the same types, time reading and precision. See Contract for what counts
+// as a changed kind.
 package transform

@@ -49,3 +49,59 @@ func ExampleNewReader() {
 	// rows read 3, points built 2, rows rejected 1, duplicate keys 0
 	//   rejected 1: no field values
 }
+
+// ExampleReader_Contract writes down the schema decided for January and
+// enforces it on March, whose readings column now mixes in text.
+func ExampleReader_Contract() {
+	jan := "time,station,temp\n2024-01-01T00:00:00Z,north,1.5\n"
+	cr, err := frame.NewCSVReader(strings.NewReader(jan), "jan.csv", frame.CSVOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := transform.NewReader(cr, transform.Options{Tags: []string{"station"}, Measurement: "weather"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	contract := r.Contract()
+	r.Release()
+	contract.WriteJSON(os.Stdout)
+
+	mar := "time,station,temp\n2024-03-01T00:00:00Z,north,1.5\n2024-03-01T01:00:00Z,north,n/a\n"
+	cr, err = frame.NewCSVReader(strings.NewReader(mar), "mar.csv", frame.CSVOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = transform.NewReader(cr, transform.Options{Contract: &contract})
+	fmt.Println(err)
+	// Output:
+	// {
+	//   "version": 1,
+	//   "measurement": "weather",
+	//   "time_column": "time",
+	//   "time_layouts": [
+	//     "2006-01-02T15:04:05.999999999Z07:00"
+	//   ],
+	//   "precision": "s",
+	//   "columns": [
+	//     {
+	//       "name": "time",
+	//       "kind": "time",
+	//       "role": "time"
+	//     },
+	//     {
+	//       "name": "station",
+	//       "kind": "text",
+	//       "role": "tag"
+	//     },
+	//     {
+	//       "name": "temp",
+	//       "kind": "float",
+	//       "role": "field"
+	//     }
+	//   ]
+	// }
+	// frame: mar.csv:3: column 3 (temp): input does not match the schema contract: column "temp" changed kind: kind float in the contract (field), mixed here, first text cell at line 3: "n/a"
+}

@@ -22,6 +22,7 @@ var (
 	ErrNoTimeColumn = errors.New("no time column")
 	ErrNoColumn     = errors.New("no such column")
 	ErrNoFields     = errors.New("no field columns left")
+	ErrNoRows       = errors.New("no data rows")
 )
 
 // SchemaError reports the columns whose policy refused them. It carries the
@@ -57,12 +58,25 @@ type normalizer struct {
 	tags    []tagCol
 	fields  []fieldCol
 	report  Report
-	colRep  []int            // input column -> index in report.Columns
-	unit    int64            // nanoseconds in one unit of the precision
-	rows    int64            // data rows seen, for the position of rejects without lines
-	seen    map[uint64]int64 // duplicate detection: key hash -> first line (-row without lines)
+	colRep  []int               // input column -> index in report.Columns
+	unit    int64               // nanoseconds in one unit of the precision
+	rows    int64               // data rows seen, for the position of rejects without lines
+	seen    map[uint64]firstRow // duplicate detection: key hash -> the first row with the key
 	mem     memory.Allocator
 	keyBuf  []byte
+
+	timeRefused int       // the time column refused as ambiguous, or -1
+	contract    *Contract // the schema contract in force, or nil
+	timeFormat  string    // the time column's format, for Contract ("" for layouts or Arrow timestamps)
+	timeMask    uint32    // the layouts of a text time column read without a format
+	track       []int     // dropped text columns fingerprinted by duplicate detection
+	trackDup    []int64   // per tracked column, the duplicates in which it differs from the first row
+}
+
+// firstRow is what duplicate detection keeps of the first row of a key.
+type firstRow struct {
+	line int64  // its line, or minus its row number when the input has no lines
+	fp   uint64 // the fingerprint of the tracked dropped text columns
 }
 
 type tagCol struct {
@@ -79,13 +93,25 @@ type fieldCol struct {
 }
 
 // newNormalizer decides what each column of s becomes. file names the
-// input in errors and rejects. A mixed-type column under MixedReject, a
-// text column under StringsReject, a missing time column or an unknown
-// column in the options is an error; several are joined. opts are
-// validated.
-func newNormalizer(s *frame.Schema, file string, opts Options) (*normalizer, error) {
-	n := &normalizer{opts: opts, file: file, in: s, mem: memory.DefaultAllocator, timeIdx: -1}
+// input in errors and rejects; rows is its number of data rows, or -1 when
+// unknown. A header without rows, a mixed-type column under MixedReject, a
+// text column under StringsReject, a missing or ambiguous time column, a
+// column that breaks opts.Contract is a *SchemaError carrying the report
+// (several are joined); an unknown column in the options is an error.
+// opts are validated.
+func newNormalizer(s *frame.Schema, file string, rows int64, opts Options) (*normalizer, error) {
+	n := &normalizer{opts: opts, file: file, in: s, mem: memory.DefaultAllocator, timeIdx: -1, timeRefused: -1, contract: opts.Contract}
 	n.report = Report{File: file, Measurement: opts.Measurement, Rejects: map[string]int64{}}
+	if c := n.contract; c != nil {
+		n.opts.TimeColumn, n.opts.TimeFormat = c.TimeColumn, c.TimeFormat
+		n.opts.Tags, n.opts.StringFields = c.textColumns(s)
+		if n.report.Measurement == "" {
+			n.report.Measurement = c.Measurement
+		}
+		if n.opts.Precision == 0 {
+			n.opts.Precision = c.Precision
+		}
+	}
 	if n.report.Measurement == "" {
 		n.report.Measurement = s.Measurement
 	}
@@ -102,10 +128,24 @@ func newNormalizer(s *frame.Schema, file string, opts Options) (*normalizer, err
 			}
 		}
 	}
-	if err := n.pickTime(); err != nil {
-		return nil, err
+	if rows == 0 {
+		for _, c := range s.Columns {
+			n.report.Columns = append(n.report.Columns, ColumnReport{Name: c.Name, Kind: c.Kind, Role: RoleDropped, Action: "no data"})
+		}
+		return nil, &SchemaError{Report: n.Report(), Errs: []error{
+			fmt.Errorf("transform: %s: %w: the input has a header (%d columns) and nothing else; there is nothing to import", file, ErrNoRows, len(s.Columns))}}
 	}
 	var errs []error
+	if n.contract != nil {
+		errs = n.checkContract()
+	}
+	if len(errs) == 0 {
+		if err := n.pickTime(); errors.Is(err, ErrNoTimeColumn) || errors.Is(err, ErrAmbiguousTime) {
+			errs = append(errs, err)
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	n.colRep = make([]int, len(s.Columns))
 	for i, c := range s.Columns {
 		cr := ColumnReport{Name: c.Name, Kind: c.Kind}
@@ -117,6 +157,10 @@ func newNormalizer(s *frame.Schema, file string, opts Options) (*normalizer, err
 		switch {
 		case i == n.timeIdx:
 			cr.Role, cr.Action = frame.RoleTime.String(), "parsed as time ("+n.report.TimeFormat+")"
+		case i == n.timeRefused:
+			cr.Role, cr.Action = frame.RoleTime.String(), "rejected: ambiguous integer times (--time-format)"
+		case n.contract != nil:
+			n.contractRole(i, &cr)
 		case contains(opts.Exclude, c.Name):
 			cr.Role, cr.Action = RoleDropped, "dropped: excluded"
 		case contains(opts.Tags, c.Name):
@@ -138,6 +182,9 @@ func newNormalizer(s *frame.Schema, file string, opts Options) (*normalizer, err
 	if len(errs) > 0 {
 		return nil, &SchemaError{Report: n.Report(), Errs: errs}
 	}
+	if n.contract != nil {
+		n.contract.order(n.tags, n.fields)
+	}
 	for _, k := range sortedKeys(opts.DefaultTags) {
 		if s.Index(k) >= 0 || opts.DefaultTags[k] == "" {
 			continue
@@ -158,7 +205,8 @@ func newNormalizer(s *frame.Schema, file string, opts Options) (*normalizer, err
 	case DuplicatesOffset:
 		n.report.DuplicatesAction = "shifted by one " + n.report.Precision.String() + " each"
 	}
-	n.seen = make(map[uint64]int64)
+	n.trackDropped()
+	n.seen = make(map[uint64]firstRow)
 	return n, n.buildSchema()
 }
 
@@ -314,13 +362,18 @@ func (n *normalizer) buildSchema() error {
 	return nil
 }
 
-// Report returns a copy of the report so far.
+// Report returns a copy of the report so far, with the suggestions the
+// duplicates seen so far make.
 func (n *normalizer) Report() Report {
 	r := n.report
 	r.Columns = append([]ColumnReport(nil), n.report.Columns...)
 	r.Rejects = make(map[string]int64, len(n.report.Rejects))
 	for k, v := range n.report.Rejects {
 		r.Rejects[k] = v
+	}
+	r.Suggestions = append(append([]Suggestion(nil), n.report.Suggestions...), n.dupSuggestions()...)
+	if len(r.Suggestions) == 0 {
+		r.Suggestions = nil
 	}
 	return r
 }
@@ -441,21 +494,28 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 // ("line 12", "row 12") when the row must be rejected.
 func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, before int64) (int64, string, bool) {
 	// seen maps a key to the first row's line, or to minus its row number
-	// when the input has no lines.
-	line := -(before + int64(i) + 1)
+	// when the input has no lines, and to the fingerprint of its dropped
+	// text columns.
+	row := firstRow{line: -(before + int64(i) + 1)}
 	if lines != nil {
-		line = lines[i]
+		row.line = lines[i]
+	}
+	if len(n.track) > 0 {
+		row.fp = n.fingerprint(rec, i)
 	}
 	shifted := false
 	for {
 		k := n.key(rec, i, ts)
 		first, dup := n.seen[k]
 		if !dup {
-			n.seen[k] = line
+			n.seen[k] = row
 			if shifted {
 				n.report.Duplicates++
 			}
 			return ts, "", true
+		}
+		if !shifted {
+			n.countDiffering(first.fp, row.fp)
 		}
 		switch n.opts.Duplicates {
 		case DuplicatesLast:
@@ -466,10 +526,10 @@ func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, be
 			ts += n.unit
 		default:
 			n.report.Duplicates++
-			if first < 0 {
-				return ts, fmt.Sprintf("row %d", -first), false
+			if first.line < 0 {
+				return ts, fmt.Sprintf("row %d", -first.line), false
 			}
-			return ts, fmt.Sprintf("line %d", first), false
+			return ts, fmt.Sprintf("line %d", first.line), false
 		}
 	}
 }

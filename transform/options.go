@@ -48,7 +48,14 @@ type Options struct {
 	// TimeColumn names the time column (default: detected).
 	TimeColumn string
 	// TimeFormat is a Go layout or one of rfc3339, unix, unix_ms, unix_us,
-	// unix_ns, year (default: detected from the values).
+	// unix_ns, year (default: detected from the values). It always wins
+	// over detection. Without it, an integer time column is read in the
+	// one unit that makes all of its values, from the smallest to the
+	// largest, times from 1973-03-03 (1e8 seconds) to 2100
+	// (timefmt.PlausibleEpochs), or as years when its name says year
+	// (see yearName) and its values are 1000 to 2999; when no reading or
+	// more than one fits, NewReader refuses the column with ErrAmbiguousTime
+	// and the dates each reading would mean.
 	TimeFormat string
 	// Location is the zone of zone-less timestamps (default UTC).
 	Location *time.Location
@@ -74,6 +81,26 @@ type Options struct {
 	// nothing, from the time column's values). A row whose timestamp is
 	// finer is rejected, never truncated.
 	Precision frame.Precision
+	// Contract, when set, is the schema an earlier input was given (see
+	// Contract): NewReader checks the input against it before reading a
+	// row, and takes the time column, time format, precision, measurement
+	// and every column's role from it instead of inferring them. The
+	// options that decide roles (TimeColumn, TimeFormat, Tags,
+	// StringFields, Fields, Exclude) must then be empty, and the Mixed and
+	// Strings policies decide nothing; Measurement and Precision, when set,
+	// override the contract's.
+	Contract *Contract
+}
+
+// WithContract returns o enforcing the contract c, with the options that
+// decide roles (which c decides: TimeColumn, TimeFormat, Tags,
+// StringFields, Fields, Exclude) cleared: the contract written for one
+// input is enforced on the next with the same options otherwise.
+func (o Options) WithContract(c *Contract) Options {
+	o.Contract = c
+	o.TimeColumn, o.TimeFormat = "", ""
+	o.Tags, o.StringFields, o.Fields, o.Exclude = nil, nil, nil, nil
+	return o
 }
 
 // ErrOptions is the cause of every invalid-option error.
@@ -122,6 +149,17 @@ func (o *Options) validate() error {
 			seen[c] = l.what
 		}
 	}
+	if o.Contract != nil {
+		for _, set := range []struct {
+			flag string
+			set  bool
+		}{{"--time-column", o.TimeColumn != ""}, {"--time-format", o.TimeFormat != ""}, {"--tags", len(o.Tags) > 0},
+			{"--string-fields", len(o.StringFields) > 0}, {"--fields", len(o.Fields) > 0}, {"--exclude", len(o.Exclude) > 0}} {
+			if set.set {
+				return fmt.Errorf("%w: %s with a schema contract: the contract decides every column's role; edit it instead", ErrOptions, set.flag)
+			}
+		}
+	}
 	if o.TimeColumn != "" {
 		if w, ok := seen[o.TimeColumn]; ok {
 			return fmt.Errorf("%w: time column %q is also in %s", ErrOptions, o.TimeColumn, w)
@@ -154,4 +192,27 @@ func timeNameRank(name string) int {
 		return len(timeNames)
 	}
 	return len(timeNames) + 1
+}
+
+// yearName reports whether a column's name says it holds years: "year",
+// "yr" or "yyyy" in any case, or a name ending in "year" after a
+// separator ("fiscal_year", "fiscal-year", "fiscal year", "fiscal.year")
+// or in camel case ("fiscalYear", "FiscalYear"); not "lightyear".
+func yearName(name string) bool {
+	switch strings.ToLower(name) {
+	case "year", "yr", "yyyy":
+		return true
+	}
+	const year = "year"
+	if len(name) <= len(year) || !strings.EqualFold(name[len(name)-len(year):], year) {
+		return false
+	}
+	before := name[len(name)-len(year)-1]
+	switch {
+	case before == '_' || before == '-' || before == ' ' || before == '.':
+		return true
+	case strings.HasSuffix(name, "Year") && before >= 'a' && before <= 'z':
+		return true
+	}
+	return false
 }

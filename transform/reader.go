@@ -35,14 +35,19 @@ var _ frame.ChunkReader = (*Reader)(nil)
 //
 // When r holds its cells as text until it converts them (frame.TextKeeper:
 // the CSV reader), NewReader first makes the declared tags and string
-// fields text, so that they keep exactly what was written ("00501" stays
-// "00501"). It then decides every column's role from the schema and its
-// inference statistics alone: a mixed-type column under MixedReject, a text
-// column under StringsReject, a missing time column or an unknown column in
-// the options is a *SchemaError (or an error wrapping ErrNoTimeColumn,
-// ErrNoColumn, ErrNoFields, ErrOptions) before a single row is read. The
-// measurement defaults to the schema's, then to the input's base name; an
-// input without either (a frame) needs Options.Measurement.
+// fields (or the contract's) text, so that they keep exactly what was
+// written ("00501" stays "00501"). It then decides every column's role from
+// the schema and its inference statistics alone, or checks them against
+// Options.Contract and takes its decisions. Before a single row is read, a
+// header without rows (ErrNoRows), a column that breaks the contract
+// (ErrContract), a mixed-type column under MixedReject, a text column under
+// StringsReject, a missing time column (ErrNoTimeColumn) or an integer one
+// of no plausible unit (ErrAmbiguousTime) is a *SchemaError carrying the
+// report and its suggestions; an unknown column in the options, no field
+// left or invalid options is an error wrapping ErrNoColumn, ErrNoFields or
+// ErrOptions. The measurement defaults to the contract's, then to the
+// schema's, then to the input's base name; an input without any (a frame)
+// needs Options.Measurement.
 func NewReader(r frame.ChunkReader, opts Options) (*Reader, error) {
 	n, err := newReaderNormalizer(r, opts)
 	if err != nil {
@@ -58,8 +63,12 @@ func newReaderNormalizer(r frame.ChunkReader, opts Options) (*normalizer, error)
 	}
 	if tk, ok := r.(frame.TextKeeper); ok {
 		s := r.FrameSchema()
+		tags, stringFields := opts.Tags, opts.StringFields
+		if opts.Contract != nil {
+			tags, stringFields = opts.Contract.textColumns(s)
+		}
 		var text []string
-		for _, c := range append(append([]string(nil), opts.Tags...), opts.StringFields...) {
+		for _, c := range append(append([]string(nil), tags...), stringFields...) {
 			if s.Index(c) >= 0 { // unknown names: newNormalizer says which
 				text = append(text, c)
 			}
@@ -68,7 +77,11 @@ func newReaderNormalizer(r frame.ChunkReader, opts Options) (*normalizer, error)
 			return nil, err
 		}
 	}
-	return newNormalizer(r.FrameSchema(), r.Name(), opts)
+	rows := int64(-1)
+	if rc, ok := r.(frame.RowCounter); ok {
+		rows = rc.TotalRows()
+	}
+	return newNormalizer(r.FrameSchema(), r.Name(), rows, opts)
 }
 
 // Name returns the input's name.

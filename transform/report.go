@@ -50,6 +50,41 @@ type Report struct {
 	// policy in force.
 	DuplicatesAction string `json:"duplicates_action,omitempty"`
 	NaN              int64  `json:"nan_as_null"`
+	// Suggestions say what would fix what the report found: the flag to
+	// name a time column, to read its values, to keep a dropped column
+	// that tells duplicates apart. Those about the schema come with the
+	// first report (or the *SchemaError's); those about duplicates grow
+	// as rows are read.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+}
+
+// Suggestion codes.
+const (
+	SuggestTimeColumn = "time-column" // a column that could be the time column
+	SuggestTimeFormat = "time-format" // a reading of the time column's values
+	SuggestTags       = "tags"        // a dropped text column that tells duplicates apart
+)
+
+// Suggestion is one thing the user could do about what the report found.
+type Suggestion struct {
+	Code    string `json:"code"`             // SuggestTimeColumn, SuggestTimeFormat or SuggestTags
+	Column  string `json:"column,omitempty"` // the column it is about
+	Message string `json:"message"`          // what was found, and what the flag would do
+	// Flag is the command-line flag that does it ("--tags source"), or
+	// empty when the fix is an edit of the schema contract.
+	Flag string `json:"flag,omitempty"`
+	// Count is how many rows it concerns (the duplicates a column tells
+	// apart), when that is a count.
+	Count int64 `json:"count,omitempty"`
+}
+
+// String returns the suggestion as a line of the text report, without the
+// "suggestion: " prefix.
+func (s Suggestion) String() string {
+	if s.Flag == "" {
+		return s.Message
+	}
+	return s.Flag + ": " + s.Message
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -62,25 +97,53 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return nil
 }
 
-// WriteText writes the report as an aligned text table and a totals block.
+// WriteText writes the report as an aligned text table, a totals block
+// and the suggestions, one "suggestion: " line each.
 func (r *Report) WriteText(w io.Writer) error {
-	if err := r.WriteColumns(w); err != nil {
+	if err := r.writeColumns(w); err != nil {
 		return err
 	}
-	return r.writeTotals(w)
+	if err := r.writeTotals(w); err != nil {
+		return err
+	}
+	return r.writeSuggestions(w)
 }
 
 // WriteColumns writes the part of the report decided before any row is
-// converted: the input, the time column and what each column becomes.
+// converted: the input, the time column, what each column becomes, and the
+// suggestions so far.
 func (r *Report) WriteColumns(w io.Writer) error {
+	if err := r.writeColumns(w); err != nil {
+		return err
+	}
+	return r.writeSuggestions(w)
+}
+
+func (r *Report) writeColumns(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (%s), precision %s\n",
-		r.File, r.Measurement, r.TimeColumn, r.TimeFormat, r.Precision)
+	switch {
+	case r.TimeColumn == "":
+		fmt.Fprintf(tw, "file %s -> measurement %q, no time column\n", r.File, r.Measurement)
+	case r.TimeFormat == "":
+		fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (format undecided)\n", r.File, r.Measurement, r.TimeColumn)
+	default:
+		fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (%s), precision %s\n",
+			r.File, r.Measurement, r.TimeColumn, r.TimeFormat, r.Precision)
+	}
 	fmt.Fprintln(tw, "COLUMN\tKIND\tROLE\tNULLS\tNAN\tACTION")
 	for _, c := range r.Columns {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", c.Name, c.Kind, c.Role, c.Nulls, c.NaN, c.Action)
 	}
 	return tw.Flush()
+}
+
+func (r *Report) writeSuggestions(w io.Writer) error {
+	for _, s := range r.Suggestions {
+		if _, err := fmt.Fprintf(w, "suggestion: %s\n", s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Report) writeTotals(w io.Writer) error {

@@ -111,6 +111,7 @@ func report(err error, w io.Writer) int {
 		se *transform.SchemaError
 		ie *sink.IncompleteError
 		ve *sink.VerifyError
+		fe *sink.PreflightError
 	)
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "influxframe") {
@@ -129,7 +130,7 @@ func report(err error, w io.Writer) int {
 			return exitFailure
 		}
 		return exitDataLoss
-	case errors.As(err, &de), errors.As(err, &pe), errors.As(err, &se), errors.As(err, &ve),
+	case errors.As(err, &de), errors.As(err, &pe), errors.As(err, &se), errors.As(err, &ve), errors.As(err, &fe),
 		errors.Is(err, transform.ErrNoTimeColumn), errors.Is(err, transform.ErrNoFields),
 		errors.Is(err, transform.ErrNoColumn):
 		return exitDataLoss

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
@@ -67,12 +68,13 @@ type schemaFlags struct {
 	duplicates string
 	timezone   string
 	report     string
+	schema     string
 }
 
 func (f *schemaFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.o.Measurement, "measurement", "", "measurement name (default: the file's base name)")
 	fs.StringVar(&f.o.TimeColumn, "time-column", "", "time column (default: detected)")
-	fs.StringVar(&f.o.TimeFormat, "time-format", "", "Go time layout, or rfc3339, unix, unix_ms, unix_us, unix_ns (default: detected)")
+	fs.StringVar(&f.o.TimeFormat, "time-format", "", "Go time layout, or rfc3339, unix, unix_ms, unix_us, unix_ns, year (default: detected)")
 	fs.StringVar(&f.timezone, "timezone", "UTC", "zone of timestamps that have none")
 	fs.StringSliceVar(&f.o.Tags, "tags", nil, "columns written as tags, kept as text")
 	fs.StringSliceVar(&f.o.StringFields, "string-fields", nil, "columns written as string fields, kept as text")
@@ -82,6 +84,7 @@ func (f *schemaFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.strings, "strings", "drop", "undeclared text columns: drop|tag|field|reject")
 	fs.StringVar(&f.duplicates, "duplicates", "reject", "rows with the same tags and time: reject|last|offset")
 	fs.StringVar(&f.report, "report", "", "write the normalisation report as JSON to this file")
+	fs.StringVar(&f.schema, "schema", "", "enforce the schema file written by validate --schema-out: same columns, kinds, roles, time reading and precision")
 }
 
 // options returns the transform options the flags describe.
@@ -95,5 +98,17 @@ func (f *schemaFlags) options() (transform.Options, error) {
 		return o, usagef("--timezone %q: %v", f.timezone, err)
 	}
 	o.Location = loc
+	if f.schema != "" {
+		fh, err := os.Open(f.schema)
+		if err != nil {
+			return o, fmt.Errorf("--schema: %w", err)
+		}
+		defer fh.Close()
+		c, err := transform.ReadContract(fh)
+		if err != nil {
+			return o, usagef("--schema %s: %v", f.schema, err)
+		}
+		o.Contract = c
+	}
 	return o, nil
 }

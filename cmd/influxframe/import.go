@@ -52,6 +52,7 @@ type importOptions struct {
 	rejects      string
 	dryRun       bool
 	verify       bool
+	noPreflight  bool
 	progress     string
 }
 
@@ -76,6 +77,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	fs.BoolVar(&o.gzip, "gzip", false, "gzip request bodies")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
 	fs.BoolVar(&o.verify, "verify", false, "count every field's values back after writing and fail on any shortfall")
+	fs.BoolVar(&o.noPreflight, "no-preflight", false, "skip the check, before writing, of the field types the measurement already has")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print line protocol on stdout instead of writing")
 	fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, a line every 10s otherwise), always or never")
 	if err := c.parse(args, s); err != nil {
@@ -105,7 +107,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 		Mode: mode, Workers: o.workers, BatchSize: o.batchSize, FlushInterval: o.flush,
 		JitterInterval: o.jitter, RetryInterval: o.retryInt, MaxRetries: o.maxRetries,
 		MaxRetryDelay: o.maxDelay, MaxRetryTime: o.maxTime, ExponentialBase: o.expBase, Gzip: o.gzip,
-		Rejects: o.rejects, Verify: o.verify,
+		Rejects: o.rejects, Verify: o.verify, SkipPreflight: o.noPreflight,
 	}
 	if o.maxRetries == 0 {
 		wo.MaxRetries = sink.NoRetries

@@ -354,3 +354,114 @@ func TestConvertFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateSchemaContract writes the schema of one file with validate
+// --schema-out and enforces it on later files with --schema.
+func TestValidateSchemaContract(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	jan := write("jan.csv", "time,station,v\n2020-01-01T00:00:00Z,A1,1\n2020-01-01T00:00:01Z,B2,2\n")
+	schema := filepath.Join(dir, "schema.json")
+	code, _, stderr := runCLI(t, nil, "", "validate", "--tags", "station", "--schema-out", schema, jan)
+	if code != 0 || !strings.Contains(stderr, "wrote the schema of "+jan) {
+		t.Fatalf("--schema-out: exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(schema)
+	if err != nil || !strings.Contains(string(data), `"role": "tag"`) {
+		t.Fatalf("schema file: %v\n%s", err, data)
+	}
+
+	// Station codes that look like numbers, and a float v: compatible.
+	feb := write("feb.csv", "time,station,v\n2020-02-01T00:00:00Z,00501,1.5\n")
+	if code, _, stderr := runCLI(t, nil, "", "validate", "--schema", schema, feb); code != 0 {
+		t.Errorf("compatible file: exit %d\n%s", code, stderr)
+	}
+
+	tests := []struct {
+		name, data string
+		code       int
+		want       []string
+	}{
+		{"changed kind", "time,station,v\n2020-03-01T00:00:00Z,A1,1\n2020-03-01T00:00:01Z,A1,N/A\n", exitDataLoss,
+			[]string{"mar.csv:3: column 3 (v)", `column "v" changed kind: kind int in the contract (field), mixed here, first text cell at line 3`}},
+		{"appeared", "time,station,v,extra\n2020-03-01T00:00:00Z,A1,1,x\n", exitDataLoss,
+			[]string{"mar.csv:1: column 4 (extra)", `column "extra" (text) is not in it`}},
+		{"disappeared", "time,v\n2020-03-01T00:00:00Z,1\n", exitDataLoss,
+			[]string{"mar.csv:1", `column "station" (text, tag) is missing`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mar := write("mar.csv", tt.data)
+			code, _, stderr := runCLI(t, nil, "", "validate", "--schema", schema, mar)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", code, tt.code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+
+	// The contract decides roles: --tags with --schema is a usage error,
+	// and so is a schema file that is not one.
+	if code, _, stderr := runCLI(t, nil, "", "validate", "--schema", schema, "--tags", "station", feb); code != exitUsage || !strings.Contains(stderr, "--tags with a schema contract") {
+		t.Errorf("--tags with --schema: exit %d\n%s", code, stderr)
+	}
+	bad := write("bad.json", `{"version": 1, "colums": []}`)
+	if code, _, stderr := runCLI(t, nil, "", "validate", "--schema", bad, feb); code != exitUsage || !strings.Contains(stderr, "invalid schema contract") {
+		t.Errorf("bad schema file: exit %d\n%s", code, stderr)
+	}
+
+	// With several inputs, --schema-out checks the later ones against the
+	// first one's schema, whatever the other flags say.
+	schema2 := filepath.Join(dir, "schema2.json")
+	mar := write("mar.csv", "time,station,v\n2020-03-01T00:00:00Z,A1,x\n")
+	code, _, stderr = runCLI(t, nil, "", "validate", "--tags", "station", "--schema-out", schema2, jan, feb, mar)
+	if code != exitDataLoss || !strings.Contains(stderr, "mar.csv:2: column 3 (v)") {
+		t.Errorf("several inputs: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestValidateExplains covers what validate says about duplicates a
+// dropped column explains, integer times, and a file without rows.
+func TestValidateExplains(t *testing.T) {
+	iowa := "year,source,net_generation\n2001,Fossil Fuels,35361\n2001,Nuclear Energy,3853\n2002,Fossil Fuels,35991\n2002,Nuclear Energy,4574\n"
+	tests := []struct {
+		name, in string
+		args     []string
+		code     int
+		want     []string
+	}{
+		{"duplicates told apart by a dropped column", iowa, nil, exitDataLoss,
+			[]string{`time column "year" (year)`, "suggestion: --tags source: the dropped text column \"source\" differs in 2 of the 2 duplicate rows"}},
+		{"the suggestion works", iowa, []string{"--tags", "source"}, 0, []string{"points built 4"}},
+		{"ambiguous integer times", "time,v\n5000,1\n", nil, exitDataLoss,
+			[]string{"-:2: column 1 (time)", "say which with --time-format unix|unix_ms|unix_us|unix_ns|year", "suggestion: --time-format unix: reads"}},
+		{"--time-format decides", "time,v\n5000,1\n", []string{"--time-format", "unix"}, 0, []string{`time column "time" (unix)`}},
+		{"dates inference leaves alone", "day,v\n03/15/2020,1\n", nil, exitDataLoss,
+			[]string{"try --time-column day --time-format 01/02/2006", "suggestion: --time-column day --time-format 01/02/2006"}},
+		{"header only", "time,v\n", nil, exitDataLoss, []string{"-: no data rows"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(append([]string{"validate"}, tt.args...), "-")
+			code, _, stderr := runCLI(t, nil, tt.in, args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", code, tt.code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}

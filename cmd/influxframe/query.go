@@ -14,7 +14,8 @@ import (
 const queryUsage = `Usage: influxframe query [flags] FLUX|@FILE|-
 
 Run a Flux query (from the argument, a file after @, or standard input for
-'-') and print the result as a table, or write it with --out. Tables with
+'-') and print the result as a table, write it with --out, or draw it with
+--plot. Tables with
 different columns are combined into one whose columns are the union, in
 order of first appearance; --split writes one file per column set instead.
 
@@ -23,11 +24,13 @@ Examples:
   $ influxframe query @trips.flux --pivot --index _time --out trips.parquet
   $ influxframe query @trips.flux --out - > trips.csv
   $ influxframe query --split --out trips.csv - < trips.flux
+  $ influxframe query @cpu.flux --plot cpu.png
 `
 
 type queryOptions struct {
 	conn    connFlags
 	out     string
+	plot    string
 	pivot   bool
 	index   string
 	split   bool
@@ -39,6 +42,7 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 	c := newCommand("query", queryUsage)
 	o.conn.register(c.fs)
 	c.fs.StringVar(&o.out, "out", "", "write the result to FILE (.csv, .arrow/.feather, .arrows, .parquet, .lp; '-' = CSV on stdout)")
+	c.fs.StringVar(&o.plot, "plot", "", "draw every numeric column against time, one line per series, to FILE (.png or .svg)")
 	c.fs.BoolVar(&o.pivot, "pivot", false, "pivot _field/_value into one column per field, client side")
 	c.fs.StringVar(&o.index, "index", "", "key the table by this column: first, and its rows in ascending order")
 	c.fs.BoolVar(&o.split, "split", false, "with --out, one file per column set (out.1.csv, out.2.csv, ...) instead of their union")
@@ -57,6 +61,9 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		if _, err := frame.FormatOf(o.out); err != nil {
 			return usagef("query: --out: %v", err)
 		}
+	}
+	if o.plot != "" && !strings.HasSuffix(strings.ToLower(o.plot), ".png") && !strings.HasSuffix(strings.ToLower(o.plot), ".svg") {
+		return usagef("query: --plot %s: want a .png or .svg file", o.plot)
 	}
 	if o.split && (o.out == "" || o.out == "-") {
 		return usagef("query: --split writes files: give --out FILE")
@@ -78,6 +85,14 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		}
 		releaseAll(frames)
 		frames = p
+	}
+	if o.plot != "" {
+		if err := writePlot(s, o.plot, text, frames); err != nil {
+			return err
+		}
+		if o.out == "" {
+			return nil
+		}
 	}
 	if o.split {
 		return writeSplit(s, o, frames)
@@ -112,6 +127,24 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		return err
 	}
 	fmt.Fprintf(s.err, "wrote %d rows to %s\n", all.NumRows(), o.out)
+	return nil
+}
+
+// writePlot draws the frames to path, titled with the query's first line,
+// and says what was drawn and what was left out.
+func writePlot(s *streams, path, text string, frames []*frame.Frame) error {
+	title, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	info, err := query.PlotFile(path, frames, query.PlotOptions{Title: title})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.err, "drew %d series of %s to %s\n", info.Series, strings.Join(info.Fields, ", "), path)
+	if len(info.Omitted) > 0 {
+		fmt.Fprintf(s.err, "  %d series left out (more than %d): %s\n", len(info.Omitted), query.DefaultMaxSeries, strings.Join(info.Omitted, "; "))
+	}
+	for _, sk := range info.Skipped {
+		fmt.Fprintf(s.err, "  not drawn: %s\n", sk)
+	}
 	return nil
 }
 

@@ -116,7 +116,10 @@ func TestFieldTypeConflictGoesToRejects(t *testing.T) {
 				fmt.Fprintf(&b, "%s,%d\n", week4.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), i)
 			}
 			rej := filepath.Join(t.TempDir(), "conflict.rejected.lp")
-			args := append(append([]string{"import"}, flags...), "--measurement", "conflict", "--workers", "1", "--rejects", rej, "-")
+			// The preflight would refuse the import as a whole; without it,
+			// the server refuses only the points of the week-1 shard.
+			args := append(append([]string{"import"}, flags...), "--measurement", "conflict", "--workers", "1",
+				"--no-preflight", "--rejects", rej, "-")
 			code, stdout, stderr := runCLI(t, env, b.String(), args...)
 			if code != exitDataLoss {
 				t.Fatalf("exit %d, want %d\n%s%s", code, exitDataLoss, stdout, stderr)
@@ -171,7 +174,9 @@ func TestStoppedImportReplaysFromRejects(t *testing.T) {
 			bad, _ := conn(s, "no_such_bucket")
 			rej := filepath.Join(t.TempDir(), "taxi.rejected.lp")
 			args := append(append([]string{"import"}, bad...), sampleSchema...)
-			args = append(args, "--mixed", "drop", "--batch-size", "500", "--rejects", rej, "../../testdata/taxi_sample.csv")
+			// --no-preflight: the preflight would find the bucket missing before
+			// reading a row; this test is about a write that stops.
+			args = append(args, "--mixed", "drop", "--batch-size", "500", "--no-preflight", "--rejects", rej, "../../testdata/taxi_sample.csv")
 			code, stdout, stderr := runCLI(t, env, "", args...)
 			if code != exitFailure {
 				t.Fatalf("exit %d, want %d\n%s%s", code, exitFailure, stdout, stderr)
@@ -283,6 +288,43 @@ func TestQueryHabits(t *testing.T) {
 				if err != nil || strings.Count(string(data), "\n") != 4 {
 					t.Errorf("%s: %v\n%s", name, err, data)
 				}
+			}
+		})
+	}
+}
+
+// TestPreflightRefusesBeforeWriting: a field whose type differs from the
+// one the server holds stops the import before anything is sent, with the
+// fix in the message.
+func TestPreflightRefusesBeforeWriting(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
+			c := s.Client()
+			err := c.WriteAPIBlocking(s.Org, bucket).WriteRecord(context.Background(), `pre note="text",v=1 1577836800000000000`)
+			c.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := "time,note,v\n2020-01-02T00:00:00Z,1.5,2\n2020-01-02T00:00:01Z,2.5,3\n"
+			args := append(append([]string{"import"}, flags...), "--measurement", "pre", "--rejects", filepath.Join(t.TempDir(), "r.lp"), "-")
+			code, stdout, stderr := runCLI(t, env, in, args...)
+			if code != exitDataLoss {
+				t.Fatalf("exit %d, want %d\n%s%s", code, exitDataLoss, stdout, stderr)
+			}
+			for _, want := range []string{"nothing was written", "note: this write sends float, the server holds string", "--string-fields note", "--no-preflight"} {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			if got := fieldCounts(t, s, bucket, "pre"); got["v"] != 1 || got["note"] != 1 {
+				t.Errorf("the server holds %v, want only the point written before", got)
+			}
+			// The fix works.
+			args = append(args[:len(args)-1], "--string-fields", "note", "-")
+			if code, _, stderr := runCLI(t, env, in, args...); code != 0 {
+				t.Fatalf("with --string-fields note: exit %d\n%s", code, stderr)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/influxframe/influxframe/internal/pipeline"
 	"github.com/influxframe/influxframe/transform"
@@ -13,21 +14,32 @@ import (
 const validateUsage = `Usage: influxframe validate [flags] FILE...
 
 Infer every column's type over every row, normalise as import would, and
-report what would happen. Writes nothing. Exit code 3 when some rows or
-columns would be rejected.
+report what would happen. Writes nothing but the files asked for. Exit code
+3 when some rows or columns would be rejected.
+
+--schema-out writes the schema decided for the first input (its columns,
+kinds and roles, the time column and its reading, the precision), and checks
+the other inputs against it; --schema on validate, import or convert
+enforces it on later files, so that none comes out with other types.
 
 Examples:
   $ influxframe validate --tags dispatching_base_num trips.csv
   $ influxframe validate --mixed drop --report report.json trips.csv
+  $ influxframe validate --tags station --schema-out schema.json jan.csv
+  $ influxframe validate --schema schema.json feb.csv
 `
 
 // maxSamples is how many rejected rows validate shows per input.
 const maxSamples = 5
 
 func runValidate(ctx context.Context, args []string, s *streams) error {
-	var sf schemaFlags
+	var (
+		sf        schemaFlags
+		schemaOut string
+	)
 	c := newCommand("validate", validateUsage)
 	sf.register(c.fs)
+	c.fs.StringVar(&schemaOut, "schema-out", "", "write the schema decided for the first input as JSON to this file (for --schema)")
 	if err := c.parse(args, s); err != nil {
 		return err
 	}
@@ -42,7 +54,14 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	var res []result
 	var bad int64
 	for _, name := range files {
-		r, err := validateOne(ctx, s, name, topts)
+		r, contract, err := validateOne(ctx, s, name, topts)
+		if schemaOut != "" && contract != nil && err == nil {
+			if werr := writeContract(schemaOut, contract); werr != nil {
+				return werr
+			}
+			fmt.Fprintf(s.err, "wrote the schema of %s to %s\n", name, schemaOut)
+			topts, schemaOut = topts.WithContract(contract), ""
+		}
 		res = append(res, r)
 		if r.report != nil {
 			bad += r.report.RowsRejected
@@ -65,11 +84,12 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	return nil
 }
 
-// validateOne reads one input as import would and prints its report.
-func validateOne(ctx context.Context, s *streams, name string, topts transform.Options) (result, error) {
+// validateOne reads one input as import would and prints its report. It
+// returns the schema decided for the input, nil when there is none.
+func validateOne(ctx context.Context, s *streams, name string, topts transform.Options) (result, *transform.Contract, error) {
 	r := result{file: name}
 	if pipeline.IsLineProtocol(name) {
-		return r, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
+		return r, nil, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
 	}
 	in, err := pipeline.Open(ctx, name, s.in, topts)
 	if err != nil {
@@ -77,9 +97,10 @@ func validateOne(ctx context.Context, s *streams, name string, topts transform.O
 			r.report = rep
 			rep.WriteText(s.err)
 		}
-		return r, err
+		return r, nil, err
 	}
 	defer in.Release()
+	contract := in.Contract()
 	samples, err := pipeline.Validate(ctx, in, maxSamples)
 	rep := in.Report()
 	r.report = &rep
@@ -87,7 +108,20 @@ func validateOne(ctx context.Context, s *streams, name string, topts transform.O
 	for _, sm := range samples {
 		fmt.Fprintf(s.err, "  %s: %s\n", sm.Position(), sm.Reason)
 	}
-	return r, err
+	return r, &contract, err
+}
+
+// writeContract writes a schema contract to the file path.
+func writeContract(path string, c *transform.Contract) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	err = c.WriteJSON(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func writeJSON(w io.Writer, v any) error {

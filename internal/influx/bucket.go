@@ -142,8 +142,26 @@ func ensureV1(ctx context.Context, client influxdb2.Client, bucket string) (bool
 }
 
 // v1Column runs one InfluxQL statement with POST /query and returns the
-// first column of its first series (the names, for SHOW statements).
+// first column of its series (the names, for SHOW statements).
 func v1Column(ctx context.Context, client influxdb2.Client, db, stmt string) ([]string, error) {
+	rows, err := v1Rows(ctx, client, db, stmt)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, row := range rows {
+		if len(row) > 0 {
+			if name, ok := row[0].(string); ok {
+				out = append(out, name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// v1Rows runs one InfluxQL statement with POST /query and returns the rows
+// of all its series.
+func v1Rows(ctx context.Context, client influxdb2.Client, db, stmt string) ([][]any, error) {
 	form := url.Values{"q": {stmt}}
 	if db != "" {
 		form.Set("db", db)
@@ -185,19 +203,13 @@ func v1Column(ctx context.Context, client influxdb2.Client, db, stmt string) ([]
 	if r.Error != "" {
 		return nil, fmt.Errorf("influx: %s: %s", stmt, r.Error)
 	}
-	var out []string
+	var out [][]any
 	for _, res := range r.Results {
 		if res.Error != "" {
 			return nil, fmt.Errorf("influx: %s: %s", stmt, res.Error)
 		}
 		for _, s := range res.Series {
-			for _, row := range s.Values {
-				if len(row) > 0 {
-					if name, ok := row[0].(string); ok {
-						out = append(out, name)
-					}
-				}
-			}
+			out = append(out, s.Values...)
 		}
 	}
 	return out, nil

@@ -236,12 +236,58 @@ func parseEpoch(format, s string) (int64, error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return epochInt(format, n)
 	}
+	if ns, ok := epochDecimal(format, s); ok {
+		return ns, nil
+	}
 	mul := epochMul[format]
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return 0, errorf("%q is not a %s timestamp", s, format)
 	}
 	return int64(f * float64(mul)), nil
+}
+
+// epochDecimal reads a decimal epoch ("1577836800.123") exactly, digit by
+// digit, where a float64 would round it (1577836800123.5 ms is not
+// 1577836800123500032 ns); digits finer than a nanosecond are dropped.
+// ok is false for other forms (exponents), which parseEpoch reads as
+// floats, and when the value does not fit.
+func epochDecimal(format, s string) (int64, bool) {
+	ip, fp, found := strings.Cut(s, ".")
+	if !found || fp == "" {
+		return 0, false
+	}
+	for i := 0; i < len(fp); i++ {
+		if fp[i] < '0' || fp[i] > '9' {
+			return 0, false
+		}
+	}
+	neg := strings.HasPrefix(ip, "-")
+	var n int64
+	if ip != "" && ip != "-" && ip != "+" {
+		var err error
+		if n, err = strconv.ParseInt(ip, 10, 64); err != nil {
+			return 0, false
+		}
+	}
+	ns, err := epochInt(format, n)
+	if err != nil {
+		return 0, false
+	}
+	var frac int64
+	for d, mul := 0, epochMul[format]; mul > 1; d, mul = d+1, mul/10 {
+		frac *= 10
+		if d < len(fp) {
+			frac += int64(fp[d] - '0')
+		}
+	}
+	if neg {
+		frac = -frac
+	}
+	if frac > 0 && ns > math.MaxInt64-frac || frac < 0 && ns < math.MinInt64-frac {
+		return 0, false
+	}
+	return ns + frac, true
 }
 
 // epochInt returns the integer epoch n, in an epoch format, as nanoseconds.
@@ -254,9 +300,16 @@ func epochInt(format string, n int64) (int64, error) {
 }
 
 // ParseInt returns an integer timestamp as nanoseconds without going
-// through its text, when the parser's format is an epoch format (ok=false
-// otherwise: the caller then parses the text with Parse).
+// through its text, when the parser's format is an epoch format or year
+// (ok=false otherwise: the caller then parses the text with Parse).
 func (p *Parser) ParseInt(n int64) (ns int64, ok bool, err error) {
+	if p.format == Year {
+		if n < -1e9 || n > 1e9 {
+			return 0, true, errorf("%d is out of the range of int64 nanoseconds (1677 to 2262)", n)
+		}
+		ns, err = nanos(time.Date(int(n), 1, 1, 0, 0, 0, 0, p.loc), strconv.FormatInt(n, 10))
+		return ns, true, err
+	}
 	if _, epoch := epochMul[p.format]; !epoch {
 		return 0, false, nil
 	}
@@ -266,6 +319,10 @@ func (p *Parser) ParseInt(n int64) (ns int64, ok bool, err error) {
 
 // EpochUnit guesses the unit of integer epoch timestamps from a magnitude:
 // seconds up to 1e11, then milliseconds, microseconds and nanoseconds.
+//
+// Deprecated: it guesses from one value, and reads any small integer as
+// seconds in 1970; PlausibleEpochs decides from a column's range, or not
+// at all.
 func EpochUnit(v int64) string {
 	if v < 0 {
 		v = -v
