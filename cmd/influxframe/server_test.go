@@ -321,7 +321,17 @@ func TestPreflightRefusesBeforeWriting(t *testing.T) {
 			if got := fieldCounts(t, s, bucket, "pre"); got["v"] != 1 || got["note"] != 1 {
 				t.Errorf("the server holds %v, want only the point written before", got)
 			}
+			// validate --check-server says the same, and writes nothing.
+			vargs := append(append([]string{"validate", "--check-server"}, flags...), "--measurement", "pre", "-")
+			code, _, stderr = runCLI(t, env, in, vargs...)
+			if code != exitDataLoss || !strings.Contains(stderr, "--string-fields note") {
+				t.Errorf("validate --check-server: exit %d\n%s", code, stderr)
+			}
 			// The fix works.
+			vargs = append(vargs[:len(vargs)-1], "--string-fields", "note", "-")
+			if code, _, stderr := runCLI(t, env, in, vargs...); code != 0 || !strings.Contains(stderr, "no field of \"pre\" with another type") {
+				t.Errorf("validate --check-server --string-fields note: exit %d\n%s", code, stderr)
+			}
 			args = append(args[:len(args)-1], "--string-fields", "note", "-")
 			if code, _, stderr := runCLI(t, env, in, args...); code != 0 {
 				t.Fatalf("with --string-fields note: exit %d\n%s", code, stderr)

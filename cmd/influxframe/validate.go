@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/influxframe/influxframe/internal/pipeline"
+	"github.com/influxframe/influxframe/sink"
 	"github.com/influxframe/influxframe/transform"
 )
 
@@ -16,6 +17,10 @@ const validateUsage = `Usage: influxframe validate [flags] FILE...
 Infer every column's type over every row, normalise as import would, and
 report what would happen. Writes nothing but the files asked for. Exit code
 3 when some rows or columns would be rejected.
+
+--check-server also asks the server (connection flags as for import) for
+the field types the measurement already has, and reports every field whose
+type would conflict, with the fix, as import's preflight does.
 
 --schema-out writes the schema decided for the first input (its columns,
 kinds and roles, the time column and its reading, the precision), and checks
@@ -27,6 +32,7 @@ Examples:
   $ influxframe validate --mixed drop --report report.json trips.csv
   $ influxframe validate --tags station --schema-out schema.json jan.csv
   $ influxframe validate --schema schema.json feb.csv
+  $ influxframe validate --check-server --bucket taxi --tags dispatching_base_num trips.csv
 `
 
 // maxSamples is how many rejected rows validate shows per input.
@@ -34,12 +40,16 @@ const maxSamples = 5
 
 func runValidate(ctx context.Context, args []string, s *streams) error {
 	var (
-		sf        schemaFlags
-		schemaOut string
+		sf          schemaFlags
+		schemaOut   string
+		checkServer bool
+		conn        connFlags
 	)
 	c := newCommand("validate", validateUsage)
 	sf.register(c.fs)
 	c.fs.StringVar(&schemaOut, "schema-out", "", "write the schema decided for the first input as JSON to this file (for --schema)")
+	c.fs.BoolVar(&checkServer, "check-server", false, "also check the field types the server already has for the measurement (needs the connection flags)")
+	conn.register(c.fs)
 	if err := c.parse(args, s); err != nil {
 		return err
 	}
@@ -51,10 +61,33 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return err
 	}
+	var check func(*transform.Reader) error
+	if checkServer {
+		client, settings, _, err := conn.connect(ctx, s.environ)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		if settings.Bucket == "" {
+			return usagef("validate: --check-server needs a bucket: give --bucket, INFLUXDB_V2_BUCKET or bucket in the config file")
+		}
+		topts.DefaultTags = settings.DefaultTags
+		check = func(in *transform.Reader) error {
+			conflicts, err := sink.Preflight(ctx, client, settings.Org, settings.Bucket, in.FrameSchema(), "")
+			if err != nil {
+				return err
+			}
+			if len(conflicts) > 0 {
+				return &sink.PreflightError{Measurement: in.FrameSchema().Measurement, Conflicts: conflicts}
+			}
+			fmt.Fprintf(s.err, "%s: the server holds no field of %q with another type\n", in.Name(), in.FrameSchema().Measurement)
+			return nil
+		}
+	}
 	var res []result
 	var bad int64
 	for _, name := range files {
-		r, contract, err := validateOne(ctx, s, name, topts)
+		r, contract, err := validateOne(ctx, s, name, topts, check)
 		if schemaOut != "" && contract != nil && err == nil {
 			if werr := writeContract(schemaOut, contract); werr != nil {
 				return werr
@@ -86,7 +119,7 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 
 // validateOne reads one input as import would and prints its report. It
 // returns the schema decided for the input, nil when there is none.
-func validateOne(ctx context.Context, s *streams, name string, topts transform.Options) (result, *transform.Contract, error) {
+func validateOne(ctx context.Context, s *streams, name string, topts transform.Options, check func(*transform.Reader) error) (result, *transform.Contract, error) {
 	r := result{file: name}
 	if pipeline.IsLineProtocol(name) {
 		return r, nil, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
@@ -100,6 +133,14 @@ func validateOne(ctx context.Context, s *streams, name string, topts transform.O
 		return r, nil, err
 	}
 	defer in.Release()
+	if check != nil {
+		if err := check(in); err != nil {
+			rep := in.Report()
+			r.report = &rep
+			rep.WriteColumns(s.err)
+			return r, nil, err
+		}
+	}
 	contract := in.Contract()
 	samples, err := pipeline.Validate(ctx, in, maxSamples)
 	rep := in.Report()
