@@ -112,6 +112,23 @@ type Options struct {
 	// RejectsTo, if not nil, receives the rejects instead of a file.
 	RejectsTo io.Writer
 
+	// Journal, for Write and WriteLineProtocol, is a file in which the
+	// write records, as acknowledgements arrive, which rows of which
+	// records of the source the server acknowledged [none]. JournalKey
+	// identifies the input and the options (a hash of the file and of the
+	// settings that decide its points), and Resume continues the write a
+	// journal of the same key describes: the source is read again from the
+	// start (normalisation needs every row, for duplicates) and only the
+	// rows the journal does not hold are sent, so that a write stopped by
+	// anything, a killed process included, sends at most the batches that
+	// were in flight twice (points are idempotent). A journal of another
+	// key is an error wrapping ErrJournal, and nothing is sent; without a
+	// journal to resume, the write starts from the beginning. The rejects
+	// are rebuilt by the resumed write.
+	Journal    string
+	JournalKey string
+	Resume     bool
+
 	// SkipPreflight, for Write, leaves out the preflight: before its first
 	// request, Write reads the field types the measurement already has on
 	// the server and returns a *PreflightError, sending nothing, when a

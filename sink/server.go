@@ -24,8 +24,12 @@ import (
 // chunk is a normalised record on its way to a destination, with where its
 // rows came from. The destination owns the record and releases it.
 type chunk struct {
+	seq   int64 // the record's number in the source, from 0, for the journal
 	rec   arrow.Record
 	lines []int64 // 1-based source line of each row, or nil
+	// skip holds the rows (or points) an earlier run acknowledged: they
+	// are not sent again.
+	skip []rowRange
 	// lp holds points already encoded as line protocol when rec is nil
 	// (a line-protocol input), each ending in a newline, and lpEnds the
 	// offset just past each point (a point may span lines: a string value
@@ -45,6 +49,7 @@ type server struct {
 	acct      *account
 	rejects   *rejects
 	input     string
+	journal   *journal // nil when the write keeps none
 
 	in     chan chunk
 	ctx    context.Context // cancelled when the write must stop
@@ -204,6 +209,8 @@ type batch struct {
 	counts           []int64
 	minT, maxT       int64
 	timed, recordful bool
+
+	refs []rowRef // each line's record and row, when the write keeps a journal
 }
 
 func (b *batch) reset() {
@@ -212,6 +219,7 @@ func (b *batch) reset() {
 	b.names = nil
 	b.counts = b.counts[:0]
 	b.timed, b.recordful = false, false
+	b.refs = b.refs[:0]
 }
 
 // lines returns the text of lines [lo, hi).
@@ -314,7 +322,7 @@ func (k *worker) arm() {
 func (k *worker) chunk(c chunk) {
 	rec := c.rec
 	if rec == nil {
-		k.points(c.lp, c.lpEnds)
+		k.points(c)
 		return
 	}
 	defer rec.Release()
@@ -328,7 +336,14 @@ func (k *worker) chunk(c chunk) {
 	}
 	size := k.s.opts.BatchSize
 	b := k.cur
+	at := 0 // where to look in c.skip
 	for i := range n {
+		if c.skip != nil {
+			var done bool
+			if done, at = contains(c.skip, int32(i), at); done {
+				continue
+			}
+		}
 		var err error
 		b.buf, err = k.enc.AppendRow(b.buf, i)
 		if err != nil {
@@ -340,6 +355,9 @@ func (k *worker) chunk(c chunk) {
 		}
 		b.ends = append(b.ends, len(b.buf))
 		k.count(b)
+		if k.s.journal != nil {
+			b.refs = append(b.refs, rowRef{c.seq, int32(i)})
+		}
 		if len(b.ends) >= size {
 			k.flush()
 			b = k.cur
@@ -381,19 +399,29 @@ func equalNames(a, b []string) bool {
 	return true
 }
 
-// points adds pre-encoded points, lp[ends[i-1]:ends[i]], to batches,
-// flushing each full one.
-func (k *worker) points(lp []byte, ends []int) {
+// points adds the pre-encoded points of c, c.lp[ends[i-1]:ends[i]], to
+// batches, flushing each full one.
+func (k *worker) points(c chunk) {
 	size := k.s.opts.BatchSize
-	start := 0
-	for _, end := range ends {
+	start, at := 0, 0
+	for i, end := range c.lpEnds {
+		point := c.lp[start:end]
+		start = end
+		if c.skip != nil {
+			var done bool
+			if done, at = contains(c.skip, int32(i), at); done {
+				continue
+			}
+		}
 		b := k.cur
 		if len(b.ends) == 0 {
 			b.first = time.Now()
 		}
-		b.buf = append(b.buf, lp[start:end]...)
+		b.buf = append(b.buf, point...)
 		b.ends = append(b.ends, len(b.buf))
-		start = end
+		if k.s.journal != nil {
+			b.refs = append(b.refs, rowRef{c.seq, int32(i)})
+		}
 		if len(b.ends) >= size {
 			k.flush()
 		}
@@ -500,6 +528,9 @@ func (k *worker) written(b *batch, lo, hi int) {
 	body := b.lines(lo, hi)
 	acct.written.Add(int64(hi - lo))
 	acct.bytes.Add(int64(len(body)))
+	if k.s.journal != nil {
+		k.s.journal.add(b.refs[lo:hi])
+	}
 	if !b.recordful {
 		return
 	}

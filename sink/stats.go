@@ -14,9 +14,10 @@ import (
 )
 
 // Stats are the counts of one write. Every row read from the source ends
-// in exactly one of Written, Rejected, Skipped, Refused and NotSent:
+// in exactly one of Written, Resumed, Rejected, Skipped, Refused and
+// NotSent:
 //
-//	Rows == Written + Rejected + Skipped + Refused + NotSent
+//	Rows == Written + Resumed + Rejected + Skipped + Refused + NotSent
 //
 // once the write has returned; Lost is the sum of the last four, and every
 // one of those rows is in the rejects with its reason.
@@ -27,6 +28,7 @@ type Stats struct {
 	Total       int64  // rows the source holds, when it says before reading (a CSV file), or -1
 
 	Written  int64 // points the server acknowledged (or written to the file)
+	Resumed  int64 // points an earlier run acknowledged, as its journal says: not sent again
 	Rejected int64 // rows the source refused before they became points (transform's row rejects)
 	Skipped  int64 // rows that line protocol cannot express (a newline in a tag value, invalid UTF-8)
 	Refused  int64 // points the server refused (a field type conflict, a time beyond retention)
@@ -139,7 +141,7 @@ type account struct {
 	input, measurement string
 	total              int64
 
-	rows, written, rejected, skipped, refused, notSent atomic.Int64
+	rows, written, resumed, rejected, skipped, refused, notSent atomic.Int64
 	nonFinite, batches, requests, retries, splits      atomic.Int64
 	bytes                                              atomic.Int64
 
@@ -216,7 +218,7 @@ func (a *account) wroteFields(fields map[string]int64, minT, maxT int64) {
 func (a *account) stats() Stats {
 	s := Stats{
 		Input: a.input, Total: a.total,
-		Rows: a.rows.Load(), Written: a.written.Load(), Rejected: a.rejected.Load(), Skipped: a.skipped.Load(),
+		Rows: a.rows.Load(), Written: a.written.Load(), Resumed: a.resumed.Load(), Rejected: a.rejected.Load(), Skipped: a.skipped.Load(),
 		Refused: a.refused.Load(), NotSent: a.notSent.Load(), NonFinite: a.nonFinite.Load(),
 		Batches: a.batches.Load(), Requests: a.requests.Load(), Retries: a.retries.Load(),
 		Splits: a.splits.Load(), Bytes: a.bytes.Load(),

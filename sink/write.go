@@ -101,7 +101,7 @@ func Write(ctx context.Context, client influxdb2.Client, org, bucket string, src
 			return Stats{Input: src.Name(), Measurement: m}, &PreflightError{Measurement: m, Conflicts: conflicts}
 		}
 	}
-	st, err := run(ctx, src, srv, &o)
+	st, err := runJournaled(ctx, src, srv, &o)
 	var ie *IncompleteError
 	if o.Verify && (err == nil || errors.As(err, &ie) && ie.Cause == nil) {
 		var verr error
@@ -143,7 +143,10 @@ func WriteFile(ctx context.Context, w io.Writer, format frame.Format, src frame.
 		}
 		d = &tableFile{rw: rw}
 	}
-	return run(ctx, src, d, &o)
+	if o.Journal != "" || o.Resume {
+		return Stats{}, errors.New("sink: a journal is for writes to a server; WriteFile keeps none")
+	}
+	return run(ctx, src, d, &o, nil)
 }
 
 // WriteLineProtocol posts the points of r, line protocol such as a rejects
@@ -163,13 +166,34 @@ func WriteLineProtocol(ctx context.Context, client influxdb2.Client, org, bucket
 		return Stats{}, err
 	}
 	src := &lpSource{r: bufio.NewReaderSize(r, 1<<20), name: name, batch: o.BatchSize}
-	st, err := run(ctx, src, srv, &o)
+	st, err := runJournaled(ctx, src, srv, &o)
 	st.Comments = src.comments
 	return st, err
 }
 
-// run drains src into d and accounts for every row.
-func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options) (Stats, error) {
+// runJournaled runs a write to a server with the journal of the options,
+// if any.
+func runJournaled(ctx context.Context, src frame.ChunkReader, srv *server, o *Options) (Stats, error) {
+	if o.Journal == "" {
+		if o.Resume {
+			return Stats{Input: src.Name()}, errors.New("sink: Resume needs a Journal")
+		}
+		return run(ctx, src, srv, o, nil)
+	}
+	j, ack, err := openJournal(o.Journal, o.JournalKey, o.Resume)
+	if err != nil {
+		return Stats{Input: src.Name()}, err
+	}
+	srv.journal = j
+	st, err := run(ctx, src, srv, o, ack)
+	var ie *IncompleteError
+	done := err == nil || errors.As(err, &ie) && ie.Cause == nil
+	return st, errors.Join(err, j.close(done))
+}
+
+// run drains src into d and accounts for every row; the rows ack holds
+// (from a journal) are counted as resumed and not sent again.
+func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options, ack acked) (Stats, error) {
 	fs := src.FrameSchema()
 	total := int64(-1)
 	if rc, ok := src.(frame.RowCounter); ok {
@@ -190,7 +214,7 @@ func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options) (Stats,
 	var rerr, serr error // the rejects file's error, the source's or the destination's
 	rs, _ := src.(rejecter)
 	ps, _ := src.(pointSource)
-	for src.Next() {
+	for seq := int64(0); src.Next(); seq++ {
 		if rs != nil {
 			for _, r := range rs.Rejects() {
 				acct.rows.Add(1)
@@ -202,17 +226,22 @@ func run(ctx context.Context, src frame.ChunkReader, d dest, o *Options) (Stats,
 				}
 			}
 		}
-		c := chunk{}
+		c := chunk{seq: seq, skip: ack[seq]}
+		var n int
 		if ps != nil {
 			c.lp, c.lpEnds = ps.take()
-			acct.rows.Add(int64(len(c.lpEnds)))
+			n = len(c.lpEnds)
 		} else {
 			c.rec = src.Record()
-			n := c.rec.NumRows()
-			acct.rows.Add(n)
-			if n == 0 {
-				continue
-			}
+			n = int(c.rec.NumRows())
+		}
+		acct.rows.Add(int64(n))
+		resumed := covers(c.skip, n)
+		acct.resumed.Add(int64(resumed))
+		if n == resumed {
+			continue // nothing to send
+		}
+		if c.rec != nil {
 			c.rec.Retain()
 			if l := src.Lines(); l != nil {
 				c.lines = append([]int64(nil), l...)

@@ -24,6 +24,7 @@ import (
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
 
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/lineproto"
 	"github.com/influxframe/influxframe/internal/testserver"
 )
 
@@ -702,4 +703,78 @@ func BenchmarkWrite(b *testing.B) {
 	}
 	b.SetBytes(bytes)
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestWriteResume stops a write (the server gone after some requests),
+// then resumes it from its journal: only what was never acknowledged is
+// sent, and the server ends with every point.
+func TestWriteResume(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			dir := t.TempDir()
+			journal := filepath.Join(dir, "gen.journal")
+			const n, batch = 5000, 250
+			opts := fast(Options{Workers: 2, BatchSize: batch, MaxRetries: 1, Mode: ModeSync,
+				Rejects: filepath.Join(dir, "r.lp"), Journal: journal, JournalKey: "gen-5000", Resume: true})
+			var lines atomic.Int64 // points that reached the server
+			tally := func(r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				var sp lineproto.PointSplitter
+				for _, l := range bytes.SplitAfter(body, []byte("\n")) {
+					if len(l) > 0 && sp.Feed(l) {
+						lines.Add(1)
+					}
+				}
+				r.Body = io.NopCloser(bytes.NewReader(body))
+			}
+			down := newProxy(t, srv.URL, func(i int64, w http.ResponseWriter, r *http.Request) bool {
+				if i > 6 {
+					unavailable("")(w, r)
+					return true
+				}
+				tally(r)
+				return false
+			})
+			client := proxyClient(down, srv)
+			st, err := Write(context.Background(), client, srv.Org, bucket, produce(t, nil, "resume", n, 1000), opts)
+			client.Close()
+			var ie *IncompleteError
+			if !errors.As(err, &ie) || ie.Cause == nil || st.Written == 0 || st.Written == n {
+				t.Fatalf("first run: %v, %+v; want a write stopped halfway", err, st)
+			}
+			first := st.Written
+
+			up := newProxy(t, srv.URL, func(_ int64, _ http.ResponseWriter, r *http.Request) bool {
+				tally(r)
+				return false
+			})
+			client = proxyClient(up, srv)
+			defer client.Close()
+			st, err = Write(context.Background(), client, srv.Org, bucket, produce(t, nil, "resume", n, 1000), opts)
+			if err != nil || st.Resumed != first || st.Written != n-first || st.Rows != n {
+				t.Fatalf("resume: %v, %+v; want %d resumed and %d written", err, st, first, n-first)
+			}
+			if got := lines.Load(); got != n {
+				t.Errorf("%d lines sent in all, want %d: acknowledged batches were sent again", got, n)
+			}
+			if got := count(t, srv, bucket, "resume", "v"); got != n {
+				t.Errorf("the server holds %d values, want %d", got, n)
+			}
+			data, _ := os.ReadFile(journal)
+			if !strings.HasSuffix(string(data), "done\n") {
+				t.Errorf("the journal does not end with done:\n%s", data)
+			}
+
+			// A journal of another input is refused, and nothing is sent.
+			before := up.writes.Load()
+			bad := opts
+			bad.JournalKey = "gen-other"
+			_, err = Write(context.Background(), client, srv.Org, bucket, produce(t, nil, "resume", n, 1000), bad)
+			if !errors.Is(err, ErrJournal) || up.writes.Load() != before {
+				t.Errorf("another key: %v, %d requests; want ErrJournal and none", err, up.writes.Load()-before)
+			}
+		})
+	}
 }

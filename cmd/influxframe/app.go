@@ -134,7 +134,7 @@ func report(err error, w io.Writer) int {
 		errors.Is(err, transform.ErrNoTimeColumn), errors.Is(err, transform.ErrNoFields),
 		errors.Is(err, transform.ErrNoColumn):
 		return exitDataLoss
-	case errors.Is(err, transform.ErrOptions):
+	case errors.Is(err, transform.ErrOptions), errors.Is(err, sink.ErrJournal):
 		return exitUsage
 	default:
 		return exitFailure

@@ -53,6 +53,7 @@ type importOptions struct {
 	dryRun       bool
 	verify       bool
 	noPreflight  bool
+	resume       bool
 	progress     string
 }
 
@@ -77,6 +78,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	fs.BoolVar(&o.gzip, "gzip", false, "gzip request bodies")
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
 	fs.BoolVar(&o.verify, "verify", false, "count every field's values back after writing and fail on any shortfall")
+	fs.BoolVar(&o.resume, "resume", false, "keep a journal beside the rejects file of what the server acknowledged; run again, send only the rest")
 	fs.BoolVar(&o.noPreflight, "no-preflight", false, "skip the check, before writing, of the field types the measurement already has")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print line protocol on stdout instead of writing")
 	fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, a line every 10s otherwise), always or never")
@@ -162,6 +164,11 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			fo.Progress, done = prog.track(name)
 			fo.ProgressInterval = prog.interval
 		}
+		if o.resume {
+			if err := journalFor(&fo, name, o, topts, settings); err != nil {
+				return err
+			}
+		}
 		var r result
 		if pipeline.IsLineProtocol(name) {
 			fo.Precision = prec
@@ -192,6 +199,24 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	if o.schema.report != "" {
 		return writeReport(o.schema.report, res)
 	}
+	return nil
+}
+
+// journalFor sets the journal of one input's import, with its key: the
+// file's bytes and every setting that decides its points.
+func journalFor(wo *sink.Options, name string, o *importOptions, topts transform.Options, settings influx.Settings) error {
+	rejects := wo.Rejects
+	if rejects == "" {
+		rejects = sink.RejectsPath(name, "")
+	}
+	key, err := pipeline.JournalKey(name, struct {
+		Schema                       transform.Options
+		Zone, Org, Bucket, Precision string
+	}{topts, topts.Location.String(), settings.Org, settings.Bucket, o.precision})
+	if err != nil {
+		return usagef("import: --resume: %v", err)
+	}
+	wo.Journal, wo.JournalKey, wo.Resume = pipeline.JournalPath(rejects), key, true
 	return nil
 }
 
@@ -267,8 +292,12 @@ func printSummary(w io.Writer, res []result) {
 		if st.Rows == 0 && r.report == nil && st.Comments == 0 {
 			continue // never opened
 		}
-		fmt.Fprintf(w, "%s: rows read %d = written %d + rejected before writing %d + refused or not sent %d + skipped %d\n",
-			r.file, st.Rows, st.Written, st.Rejected, st.Refused+st.NotSent, st.Skipped)
+		resumed := ""
+		if st.Resumed > 0 {
+			resumed = fmt.Sprintf(" + written by an earlier run %d", st.Resumed)
+		}
+		fmt.Fprintf(w, "%s: rows read %d = written %d%s + rejected before writing %d + refused or not sent %d + skipped %d\n",
+			r.file, st.Rows, st.Written, resumed, st.Rejected, st.Refused+st.NotSent, st.Skipped)
 		if st.Requests > 0 {
 			fmt.Fprintf(w, "  %d requests, %d retries, %d splits, %.1f MB of line protocol\n",
 				st.Requests, st.Retries, st.Splits, float64(st.Bytes)/1e6)

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,4 +98,36 @@ func newBuffered(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<2
 func isIncomplete(err error) bool {
 	var ie *sink.IncompleteError
 	return errors.As(err, &ie) && ie.Cause == nil
+}
+
+// JournalPath returns the journal of an import beside its rejects file:
+// "taxi.csv.rejected.lp" gives "taxi.csv.journal".
+func JournalPath(rejects string) string {
+	return strings.TrimSuffix(rejects, ".rejected.lp") + ".journal"
+}
+
+// JournalKey identifies an import for its journal: the SHA-256 of the
+// input file's bytes and of settings, the options that decide which points
+// it makes (rendered as JSON). Only a file has a key: standard input and
+// URLs cannot be read again alike, so they cannot be resumed.
+func JournalKey(name string, settings any) (string, error) {
+	if name == "-" || strings.Contains(name, "://") {
+		return "", fmt.Errorf("%s: only a file can be resumed (its bytes are read again alike)", name)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	file := h.Sum(nil)
+	js, err := json.Marshal(settings)
+	if err != nil {
+		return "", fmt.Errorf("journal key: %w", err)
+	}
+	opts := sha256.Sum256(js)
+	return fmt.Sprintf("file=%x options=%x", file, opts), nil
 }
