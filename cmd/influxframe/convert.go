@@ -27,12 +27,14 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 		out       string
 		rejects   string
 		precision string
+		progMode  string
 	)
 	c := newCommand("convert", convertUsage)
 	sf.register(c.fs)
 	c.fs.StringVar(&out, "out", "", "output file: .arrow/.feather, .arrows, .parquet, .lp or .csv")
 	c.fs.StringVar(&precision, "precision", "", "ns|us|ms|s (default: the coarsest that loses nothing; .lp is written in ns unless given)")
 	c.fs.StringVar(&rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
+	c.fs.StringVar(&progMode, "progress", "auto", "auto (a bar on a terminal, a line every 10s otherwise), always or never")
 	if err := c.parse(args, s); err != nil {
 		return err
 	}
@@ -55,6 +57,16 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 	// files, so that importing the file needs no --precision.
 	wo := sink.Options{Rejects: rejects, Precision: prec.Or(frame.Nanosecond)}
 	name := c.fs.Arg(0)
+	prog, err := newProgress(progMode, s.err)
+	if err != nil {
+		return err
+	}
+	if prog != nil {
+		var done func()
+		wo.Progress, done = prog.track(name, "written")
+		wo.ProgressInterval = prog.interval
+		defer done()
+	}
 	r, err := importTable(ctx, s, name, topts, func(in *transform.Reader) (sink.Stats, error) {
 		return pipeline.Convert(ctx, in, out, wo)
 	})

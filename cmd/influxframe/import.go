@@ -161,7 +161,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 		fo := wo
 		var done func()
 		if prog != nil {
-			fo.Progress, done = prog.track(name)
+			fo.Progress, done = prog.track(name, "written")
 			fo.ProgressInterval = prog.interval
 		}
 		if o.resume {

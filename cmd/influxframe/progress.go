@@ -35,8 +35,9 @@ func newProgress(mode string, w io.Writer) (*progress, error) {
 }
 
 // track returns the function that shows one input's counts, for
-// sink.Options.Progress, and the one that ends its display.
-func (p *progress) track(file string) (update func(sink.Stats), done func()) {
+// sink.Options.Progress, and the one that ends its display. verb says what
+// became of the rows that did not fail ("written", "built").
+func (p *progress) track(file, verb string) (update func(sink.Stats), done func()) {
 	start := time.Now()
 	last := start
 	var bar *progressbar.ProgressBar
@@ -52,8 +53,8 @@ func (p *progress) track(file string) (update func(sink.Stats), done func()) {
 			if st.Total >= 0 {
 				of = fmt.Sprintf(" of %d", st.Total)
 			}
-			fmt.Fprintf(p.w, "%s: %d%s rows (%d written, %d not), %.1f MB, %.0f rows/s\n",
-				file, n, of, st.Written, st.Lost(), float64(st.Bytes)/1e6, float64(n)/time.Since(start).Seconds())
+			fmt.Fprintf(p.w, "%s: %d%s rows (%d %s, %d not), %.1f MB, %.0f rows/s\n",
+				file, n, of, st.Written, verb, st.Lost(), float64(st.Bytes)/1e6, float64(n)/time.Since(start).Seconds())
 			return
 		}
 		if bar == nil {

@@ -31,7 +31,7 @@ func (s *syncBuffer) String() string {
 func TestProgressLines(t *testing.T) {
 	var buf syncBuffer
 	p := &progress{w: &buf, interval: 5 * time.Millisecond}
-	update, done := p.track("in.csv")
+	update, done := p.track("in.csv", "written")
 	time.Sleep(p.interval)
 	update(sink.Stats{Total: 100, Written: 40, Rejected: 2, Bytes: 3e6})
 	update(sink.Stats{Total: 100, Written: 45}) // within the interval: no line

@@ -44,11 +44,13 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 		schemaOut   string
 		checkServer bool
 		conn        connFlags
+		progMode    string
 	)
 	c := newCommand("validate", validateUsage)
 	sf.register(c.fs)
 	c.fs.StringVar(&schemaOut, "schema-out", "", "write the schema decided for the first input as JSON to this file (for --schema)")
 	c.fs.BoolVar(&checkServer, "check-server", false, "also check the field types the server already has for the measurement (needs the connection flags)")
+	c.fs.StringVar(&progMode, "progress", "auto", "auto (a bar on a terminal, a line every 10s otherwise), always or never")
 	conn.register(c.fs)
 	if err := c.parse(args, s); err != nil {
 		return err
@@ -58,6 +60,10 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 		return usagef("validate: no input file (use '-' for stdin)")
 	}
 	topts, err := sf.options()
+	if err != nil {
+		return err
+	}
+	prog, err := newProgress(progMode, s.err)
 	if err != nil {
 		return err
 	}
@@ -87,7 +93,7 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	var res []result
 	var bad int64
 	for _, name := range files {
-		r, contract, err := validateOne(ctx, s, name, topts, check)
+		r, contract, err := validateOne(ctx, s, name, topts, check, prog)
 		if schemaOut != "" && contract != nil && err == nil {
 			if werr := writeContract(schemaOut, contract); werr != nil {
 				return werr
@@ -119,7 +125,7 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 
 // validateOne reads one input as import would and prints its report. It
 // returns the schema decided for the input, nil when there is none.
-func validateOne(ctx context.Context, s *streams, name string, topts transform.Options, check func(*transform.Reader) error) (result, *transform.Contract, error) {
+func validateOne(ctx context.Context, s *streams, name string, topts transform.Options, check func(*transform.Reader) error, prog *progress) (result, *transform.Contract, error) {
 	r := result{file: name}
 	if pipeline.IsLineProtocol(name) {
 		return r, nil, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
@@ -142,7 +148,13 @@ func validateOne(ctx context.Context, s *streams, name string, topts transform.O
 		}
 	}
 	contract := in.Contract()
-	samples, err := pipeline.Validate(ctx, in, maxSamples)
+	var update func(sink.Stats)
+	if prog != nil {
+		var done func()
+		update, done = prog.track(name, "built")
+		defer done()
+	}
+	samples, err := pipeline.Validate(ctx, in, maxSamples, update)
 	rep := in.Report()
 	r.report = &rep
 	rep.WriteText(s.err)

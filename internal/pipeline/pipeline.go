@@ -38,9 +38,12 @@ func Open(ctx context.Context, name string, stdin io.Reader, opts transform.Opti
 }
 
 // Validate reads every row of r, as an import would, and returns the first
-// max rows that would be rejected; the report has them all.
-func Validate(ctx context.Context, r *transform.Reader, max int) ([]frame.Reject, error) {
+// max rows that would be rejected; the report has them all. progress, if
+// not nil, is called after each chunk with the counts so far: Rows read,
+// Written the points built, Rejected the rows that would be rejected.
+func Validate(ctx context.Context, r *transform.Reader, max int, progress func(sink.Stats)) ([]frame.Reject, error) {
 	var samples []frame.Reject
+	st := sink.Stats{Input: r.Name(), Total: r.TotalRows()}
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
 			return samples, err
@@ -49,6 +52,11 @@ func Validate(ctx context.Context, r *transform.Reader, max int) ([]frame.Reject
 			if len(samples) < max {
 				samples = append(samples, rj)
 			}
+		}
+		if progress != nil {
+			rep := r.Report()
+			st.Rows, st.Written, st.Rejected = rep.RowsRead, rep.PointsBuilt, rep.RowsRejected
+			progress(st)
 		}
 	}
 	return samples, r.Err()

@@ -26,7 +26,7 @@ func TestValidateAccountsForEveryRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Release()
-	samples, err := Validate(ctx, r, 5)
+	samples, err := Validate(ctx, r, 5, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
