@@ -38,6 +38,15 @@ type CSVOptions struct {
 	TempDir string
 	// Allocator for the records (default memory.DefaultAllocator).
 	Allocator memory.Allocator
+	// Shard, when Shard.N > 0, reads only the K-th (1-based) of N shards
+	// of the input: the records that start in the K-th of N byte ranges
+	// of the data after the header, each range's end moved forward to the
+	// start of a record, which every process computes alike from the file
+	// (see Shard for the exact rule). The input must be a seekable file;
+	// the header is read from its start; inference, Lines and TotalRows
+	// see the shard's rows only, with their lines in the file. The zero
+	// value reads the whole input.
+	Shard Shard
 }
 
 // CSVReader reads a CSV file into typed Arrow records. It infers the kind of
@@ -48,6 +57,8 @@ type CSVReader struct {
 	opts   CSVOptions
 	schema *Schema
 	src    io.ReadSeeker
+	base   int64        // the offset in src where the input starts
+	shard  *shardSpan   // the part of the input read, when opts.Shard is set
 	closer func() error // closes and removes what the reader opened
 	cr     *csvscan.Reader
 	convs  []converter
@@ -67,6 +78,11 @@ type converter func(b array.Builder, cell string) error
 // for its records. name is used in errors ("-" for stdin). When r is an
 // io.ReadSeeker it is read twice; otherwise it is spooled to a temporary
 // file during inference. The reader does not close r.
+//
+// With opts.Shard set, r must be a seekable file (an io.ReadSeeker, and a
+// regular file when it is an *os.File): NewCSVReader scans all of it to
+// find the shard's byte range, then infers over the header and the
+// shard's rows.
 func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error) {
 	if opts.Comma == 0 {
 		opts.Comma = ','
@@ -80,8 +96,15 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 	if opts.Comma == opts.Comment || opts.Comma == '"' || opts.Comma == '\n' || opts.Comma == '\r' {
 		return nil, fmt.Errorf("frame: invalid CSV delimiter %q", opts.Comma)
 	}
+	if err := opts.Shard.check(); err != nil {
+		return nil, err
+	}
 	cr := &CSVReader{name: name, opts: opts, closer: func() error { return nil }}
 	cr.refs.Store(1)
+
+	if opts.Shard.N > 0 {
+		return cr.openShard(r)
+	}
 
 	var in io.Reader = r
 	seeker, seekable := r.(io.ReadSeeker)
@@ -107,7 +130,7 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 	if seekable {
 		start, _ = seeker.Seek(0, io.SeekCurrent)
 	}
-	if err := cr.infer(in); err != nil {
+	if _, err := cr.infer(in); err != nil {
 		cr.closer()
 		return nil, err
 	}
@@ -131,6 +154,48 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 	return cr, nil
 }
 
+// openShard makes r the reader of the shard opts.Shard of the seekable
+// file in: it scans in for the shard's span, infers over the header and the
+// span, and leaves the reader at the span's first record.
+func (r *CSVReader) openShard(in io.Reader) (*CSVReader, error) {
+	src, base, size, err := shardInput(in, r.name, r.opts.Shard)
+	if err != nil {
+		return nil, err
+	}
+	r.src, r.base = src, base
+	spans, err := r.shardSpans(src, size, r.opts.Shard.N)
+	if err != nil {
+		return nil, err
+	}
+	r.shard = &spans[r.opts.Shard.K-1]
+	if _, err := src.Seek(base, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("frame: rewinding %s: %w", r.name, err)
+	}
+	fields, err := r.infer(io.LimitReader(src, size))
+	if err != nil {
+		return nil, err
+	}
+	if r.cr, err = r.shardRows(fields); err != nil {
+		return nil, err
+	}
+	r.bld = array.NewRecordBuilder(r.opts.Allocator, r.schema.Arrow())
+	return r, nil
+}
+
+// shardRows seeks to the shard's first record and returns the reader of
+// the shard's records, which numbers lines as in the whole file and
+// expects fields fields, as the header has.
+func (r *CSVReader) shardRows(fields int) (*csvscan.Reader, error) {
+	sp := r.shard
+	if _, err := r.src.Seek(r.base+sp.start, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("frame: seeking in %s: %w", r.name, err)
+	}
+	c := r.newCSV(io.LimitReader(r.src, sp.end-sp.start))
+	c.StartAt(sp.line, sp.start)
+	c.FieldsPerRecord = fields
+	return c, nil
+}
+
 // newCSV returns the record reader of in. csvscan keeps every byte of a
 // cell as it is (a CR LF inside quotes stays CR LF), ends lines at LF, CR
 // LF or a lone CR, and drops a BOM at the start.
@@ -142,16 +207,17 @@ func (r *CSVReader) newCSV(in io.Reader) *csvscan.Reader {
 	return c
 }
 
-// infer reads every row once, gathering Stats per column, and builds the
-// schema and the per-column converters.
-func (r *CSVReader) infer(in io.Reader) error {
+// infer reads every row once (of the shard only, when reading one),
+// gathering Stats per column, and builds the schema and the per-column
+// converters. It returns the number of columns.
+func (r *CSVReader) infer(in io.Reader) (int, error) {
 	c := r.newCSV(in)
 	header, err := c.Read()
 	if err == io.EOF {
-		return &ParseError{File: r.name, Line: 1, Err: ErrNoHeader}
+		return 0, &ParseError{File: r.name, Line: 1, Err: ErrNoHeader}
 	}
 	if err != nil {
-		return r.wrap(err)
+		return 0, r.wrap(err)
 	}
 	names := make([]string, len(header))
 	seen := make(map[string]int, len(header))
@@ -161,7 +227,7 @@ func (r *CSVReader) infer(in io.Reader) error {
 			h = "Unnamed: " + strconv.Itoa(i) // as pandas names it
 		}
 		if j, dup := seen[h]; dup {
-			return &ParseError{File: r.name, Line: 1, Column: i + 1, ColumnName: h,
+			return 0, &ParseError{File: r.name, Line: 1, Column: i + 1, ColumnName: h,
 				Err: fmt.Errorf("%w (also column %d)", ErrDupColumn, j+1)}
 		}
 		seen[h] = i
@@ -171,13 +237,18 @@ func (r *CSVReader) infer(in io.Reader) error {
 	for i := range stats {
 		stats[i] = &Stats{}
 	}
+	if r.shard != nil {
+		if c, err = r.shardRows(len(header)); err != nil {
+			return 0, err
+		}
+	}
 	for {
 		rec, err := c.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return r.wrap(err)
+			return 0, r.wrap(err)
 		}
 		line, _ := c.FieldPos(0)
 		for i, cell := range rec {
@@ -197,10 +268,10 @@ func (r *CSVReader) infer(in io.Reader) error {
 	}
 	s, err := NewSchema(cols, "", arrow.NewSchema(fields, nil))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	r.schema = s
-	return nil
+	return len(names), nil
 }
 
 // textColumn returns the column, Arrow field and cell converter of a column
@@ -351,8 +422,8 @@ func (r *CSVReader) Record() arrow.Record { return r.cur }
 // The slice is reused by Next.
 func (r *CSVReader) Lines() []int64 { return r.lines }
 
-// TotalRows returns the number of data rows in the input, known since
-// inference read them all.
+// TotalRows returns the number of data rows in the input (in the shard,
+// when reading one), known since inference read them all.
 func (r *CSVReader) TotalRows() int64 { return r.total }
 
 // Err returns the error that stopped Next, if any.

@@ -40,6 +40,18 @@
 // column, and its layout and zone, are the transform package's decisions.
 // Records hold DefaultChunkSize rows unless told otherwise.
 //
+// N processes can import one CSV file together, each reading one shard:
+// CSVOptions.Shard = Shard{K, N} reads only the records that start in the
+// K-th of N equal byte ranges of the data after the header, each range
+// ending where the first record at or after its end starts. Quotes are
+// respected (a quoted cell spanning lines is never split), so the ranges
+// come from a scan of the whole file with the tokenizer; every process
+// computes the same ones, every record is in exactly one shard, and rows
+// keep their line numbers in the file. The header is read from the start of
+// the file, and inference sees the shard's rows only. A shard needs a
+// seekable file: a .gz file, standard input, a URL, and Arrow and Parquet
+// inputs are refused.
+//
 // gota DataFrames convert both ways: NewDataFrameReader reads a DataFrame
 // built in a script as the CSV reader reads a file (string series go
 // through the same inference, with the DataFrame's 1-based row numbers in

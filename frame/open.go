@@ -91,8 +91,16 @@ type OpenOptions struct {
 //
 // The reader owns the input: its Release closes it and removes any spool
 // file.
+//
+// CSVOptions.Shard reads one shard of a CSV file (see Shard). Open refuses
+// it, before opening anything, for standard input, a URL and a .gz file
+// (ErrNotSeekable: streams have no byte offsets that every process computes
+// alike) and for Arrow and Parquet inputs, which are not read in shards.
 func Open(ctx context.Context, name string, opts OpenOptions) (ChunkReader, error) {
 	format := inputFormat(name)
+	if err := checkShard(name, format, opts.Shard); err != nil {
+		return nil, err
+	}
 	src, err := OpenInput(ctx, name, opts.Stdin)
 	if err != nil {
 		return nil, err

@@ -54,6 +54,7 @@ type importOptions struct {
 	verify       bool
 	noPreflight  bool
 	resume       bool
+	shard        string
 	progress     string
 }
 
@@ -79,6 +80,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	fs.StringVar(&o.rejects, "rejects", "", "rejects file (default <input>.rejected.lp; written only if something is rejected)")
 	fs.BoolVar(&o.verify, "verify", false, "count every field's values back after writing and fail on any shortfall")
 	fs.BoolVar(&o.resume, "resume", false, "keep a journal beside the rejects file of what the server acknowledged; run again, send only the rest")
+	fs.StringVar(&o.shard, "shard", "", "import only the K-th of N byte ranges of the file (K/N), for N machines; needs --schema")
 	fs.BoolVar(&o.noPreflight, "no-preflight", false, "skip the check, before writing, of the field types the measurement already has")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print line protocol on stdout instead of writing")
 	fs.StringVar(&o.progress, "progress", "auto", "auto (a bar on a terminal, a line every 10s otherwise), always or never")
@@ -101,6 +103,21 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 		return err
 	}
 	topts.Precision = prec
+	shard, err := frame.ParseShard(o.shard)
+	if err != nil {
+		return usagef("import: --shard: %v", err)
+	}
+	if shard.N > 0 {
+		if len(files) != 1 || files[0] == "-" || pipeline.IsLineProtocol(files[0]) {
+			return usagef("import: --shard reads byte ranges of one CSV file")
+		}
+		if topts.Contract == nil {
+			return usagef("import: --shard needs --schema (from validate --schema-out): every shard infers types from its own rows, and the schema makes them all normalise alike")
+		}
+		if o.rejects == "" {
+			o.rejects = pipeline.ShardPath(sink.RejectsPath(files[0], ""), shard)
+		}
+	}
 	mode, err := sink.ParseMode(o.mode)
 	if err != nil {
 		return usagef("import: --mode: %v", err)
@@ -125,7 +142,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			if pipeline.IsLineProtocol(name) {
 				return fmt.Errorf("%s: --dry-run prints the line protocol of tables; this one is line protocol already", name)
 			}
-			r, err := importTable(ctx, s, name, topts, func(in *transform.Reader) (sink.Stats, error) {
+			r, err := importTable(ctx, s, name, shard, topts, func(in *transform.Reader) (sink.Stats, error) {
 				return sink.WriteFile(ctx, s.out, frame.FormatLineProtocol, in, wo)
 			})
 			res = append(res, r)
@@ -174,7 +191,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			fo.Precision = prec
 			r, err = importLP(ctx, s, client, org, bucket, name, fo)
 		} else {
-			r, err = importTable(ctx, s, name, topts, func(in *transform.Reader) (sink.Stats, error) {
+			r, err = importTable(ctx, s, name, shard, topts, func(in *transform.Reader) (sink.Stats, error) {
 				return sink.Write(ctx, client, org, bucket, in, fo)
 			})
 		}
@@ -210,9 +227,9 @@ func journalFor(wo *sink.Options, name string, o *importOptions, topts transform
 		rejects = sink.RejectsPath(name, "")
 	}
 	key, err := pipeline.JournalKey(name, struct {
-		Schema                       transform.Options
-		Zone, Org, Bucket, Precision string
-	}{topts, topts.Location.String(), settings.Org, settings.Bucket, o.precision})
+		Schema                              transform.Options
+		Zone, Org, Bucket, Precision, Shard string
+	}{topts, topts.Location.String(), settings.Org, settings.Bucket, o.precision, o.shard})
 	if err != nil {
 		return usagef("import: --resume: %v", err)
 	}
@@ -229,9 +246,12 @@ type result struct {
 
 // importTable opens a table input, shows its column decisions, and writes
 // it with write.
-func importTable(ctx context.Context, s *streams, name string, topts transform.Options, write func(*transform.Reader) (sink.Stats, error)) (result, error) {
+func importTable(ctx context.Context, s *streams, name string, shard frame.Shard, topts transform.Options, write func(*transform.Reader) (sink.Stats, error)) (result, error) {
 	r := result{file: name}
-	in, err := pipeline.Open(ctx, name, s.in, topts)
+	if shard.N > 0 {
+		r.file = name + " (shard " + shard.String() + ")"
+	}
+	in, err := pipeline.Open(ctx, name, s.in, shard, topts)
 	if err != nil {
 		if rep := schemaReport(err); rep != nil {
 			r.report = rep

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -169,6 +170,86 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 			code, _, errOut = runCLI(t, env, "", importArgs(rejects, changed)...)
 			if code != exitUsage || !strings.Contains(errOut, "another input") || proxy.points.Load() != before {
 				t.Errorf("resume of a changed file: exit %d, %d points sent\n%s", code, proxy.points.Load()-before, errOut)
+			}
+		})
+	}
+}
+
+// TestShardsImportTogether imports one file with four --shard K/4
+// processes at once, with a schema from validate --schema-out: the server
+// ends with the counts of a single import. A shard killed (SIGKILL) halfway
+// completes the data when it is run again with --resume.
+func TestShardsImportTogether(t *testing.T) {
+	bin := buildCLI(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "taxi.csv")
+	f, err := os.Create(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = 200000
+	if err := gentaxi.Generate(f, rows, 11, false); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	schema := filepath.Join(dir, "schema.json")
+	sargs := []string{"validate", "--tags", "payment_type", "--duplicates", "offset", "--measurement", "taxi", "--schema-out", schema, data}
+	if code, _, stderr := runCLI(t, nil, "", sargs...); code != 0 {
+		t.Fatalf("validate --schema-out: exit %d\n%s", code, stderr)
+	}
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
+			shardArgs := func(k int) []string {
+				return append(append([]string{"import"}, flags...), "--schema", schema, "--duplicates", "offset",
+					"--batch-size", "1000", "--workers", "1", "--progress", "never", "--resume",
+					"--shard", fmt.Sprintf("%d/4", k), data)
+			}
+			start := func(k int) (*exec.Cmd, *bytes.Buffer) {
+				cmd := exec.Command(bin, shardArgs(k)...)
+				cmd.Env = append(os.Environ(), env...)
+				var errb bytes.Buffer
+				cmd.Stderr = &errb
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				return cmd, &errb
+			}
+			// The journals of the other server's run do not apply here.
+			for k := 1; k <= 4; k++ {
+				os.Remove(fmt.Sprintf("%s.shard-%d-of-4.journal", data, k))
+			}
+			// Shard 2 is killed once it has written some batches.
+			journal2 := data + ".shard-2-of-4.journal"
+			killed, _ := start(2)
+			deadline := time.Now().Add(time.Minute)
+			for {
+				b, _ := os.ReadFile(journal2)
+				if bytes.Count(b, []byte("\n")) > 3 || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			killed.Process.Signal(syscall.SIGKILL)
+			killed.Wait()
+			var cmds []*exec.Cmd
+			var errs []*bytes.Buffer
+			for _, k := range []int{1, 2, 3, 4} { // 2 again: resumed
+				c, e := start(k)
+				cmds, errs = append(cmds, c), append(errs, e)
+			}
+			for i, c := range cmds {
+				if err := c.Wait(); err != nil {
+					t.Errorf("shard %d: %v\n%s", i+1, err, errs[i])
+				}
+			}
+			if !strings.Contains(errs[1].String(), "written by an earlier run") {
+				t.Errorf("shard 2 did not resume:\n%s", errs[1])
+			}
+			got := fieldCountsIn(t, s, bucket, "taxi", "2018-01-01T00:00:00Z", "2030-01-01T00:00:00Z")
+			if got["fare_amount"] != rows || got["trip_distance"] != rows {
+				t.Errorf("the server holds %v, want %d of each field", got, rows)
 			}
 		})
 	}

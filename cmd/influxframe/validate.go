@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/pipeline"
 	"github.com/influxframe/influxframe/sink"
 	"github.com/influxframe/influxframe/transform"
@@ -130,7 +131,7 @@ func validateOne(ctx context.Context, s *streams, name string, topts transform.O
 	if pipeline.IsLineProtocol(name) {
 		return r, nil, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
 	}
-	in, err := pipeline.Open(ctx, name, s.in, topts)
+	in, err := pipeline.Open(ctx, name, s.in, frame.Shard{}, topts)
 	if err != nil {
 		if rep := schemaReport(err); rep != nil {
 			r.report = rep

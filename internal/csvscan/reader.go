@@ -94,8 +94,9 @@ type Reader struct {
 	bufSize int   // initial size of buf
 	started bool  // the BOM check is done
 
-	numLine int   // lines read so far
-	offset  int64 // bytes read so far, as returned by readLine
+	numLine   int   // lines read so far
+	offset    int64 // bytes read so far, as returned by readLine
+	recOffset int64 // offset of the first byte of the record read last
 
 	// The fields of the record read last. A record that scanLine splits
 	// is sliced from its line: field i begins at fieldPositions[i].col-1,
@@ -152,6 +153,34 @@ func (r *Reader) FieldPos(field int) (line, column int) {
 // where the next one begins. It counts a dropped BOM.
 func (r *Reader) InputOffset() int64 {
 	return r.offset
+}
+
+// RecordOffset returns the offset in the input of the first byte of the
+// record Read returned last, the byte FieldPos(0) points at: past the
+// blank lines and comments skipped before the record, and past a dropped
+// BOM, which it counts as InputOffset does. Before the first record it is
+// 0 (or StartAt's offset).
+func (r *Reader) RecordOffset() int64 {
+	return r.recOffset
+}
+
+// StartAt tells the Reader that its input is the rest of a longer text,
+// from byte offset on, and that line lines of that text come before it:
+// FieldPos and errors number lines from line+1, InputOffset and
+// RecordOffset count from offset, and a BOM is dropped only when offset
+// is 0, the start of the text. Call it before the first Read.
+//
+// It lets a caller read a byte range of a file that starts at a record:
+// given a record's RecordOffset and the line before it (FieldPos(0)'s line
+// minus 1) from a reading of the whole file, a Reader over the file from
+// that offset, with StartAt and the same options (FieldsPerRecord set as
+// the whole reading had set it), reads the same records with the same
+// positions.
+func (r *Reader) StartAt(line int, offset int64) {
+	r.numLine = line
+	r.offset = offset
+	r.recOffset = offset
+	r.started = offset != 0
 }
 
 // fill reads more input into buf, first moving the unread bytes to its
@@ -300,6 +329,7 @@ func (r *Reader) readRecord(dst []string) ([]string, error) {
 		}
 		break
 	}
+	r.recOffset = r.offset - int64(len(line))
 
 	var comma [utf8.UTFMax]byte
 	commaLen := utf8.EncodeRune(comma[:], r.Comma)

@@ -732,3 +732,112 @@ func TestCSVErrorsIs(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+// TestStartAt reads every test case whole and then again from the
+// RecordOffset of each of its records, with StartAt given that offset and
+// the line before the record: each partial reading must give the rest of
+// the whole reading, with the same records, positions, errors, offsets and
+// record offsets. RecordOffset itself must point at the byte of the
+// record's first field, found from the case's § markers.
+func TestStartAt(t *testing.T) {
+	type step struct {
+		Rec       []string
+		Pos       [][2]int
+		Err       string
+		Offset    int64
+		RecOffset int64
+	}
+	// read calls Read until io.EOF, going on after syntax errors, and
+	// records each step and FieldsPerRecord before it.
+	read := func(r *Reader) (steps []step, fpr []int) {
+		for {
+			fpr = append(fpr, r.FieldsPerRecord)
+			rec, err := r.Read()
+			if err == io.EOF {
+				return steps, fpr
+			}
+			st := step{Rec: slices.Clone(rec), Err: errString(err), Offset: r.InputOffset(), RecOffset: r.RecordOffset()}
+			for i := range rec {
+				line, col := r.FieldPos(i)
+				st.Pos = append(st.Pos, [2]int{line, col})
+			}
+			steps = append(steps, st)
+			var pe *ParseError
+			if err != nil && !errors.As(err, &pe) {
+				return steps, fpr // an invalid delimiter
+			}
+		}
+	}
+	for _, tt := range readTests {
+		t.Run(tt.Name, func(t *testing.T) {
+			positions, _, input := makePositions(tt.Input)
+			newReader := func(in string) *Reader {
+				r := NewReader(strings.NewReader(in))
+				if tt.Comma != 0 {
+					r.Comma = tt.Comma
+				}
+				r.Comment = tt.Comment
+				r.FieldsPerRecord = -1
+				if tt.UseFieldsPerRecord {
+					r.FieldsPerRecord = tt.FieldsPerRecord
+				}
+				return r
+			}
+			whole, fpr := read(newReader(input))
+
+			// The offset of each line's first byte, lines ending as
+			// csvscan ends them.
+			lineStart := []int{0}
+			for i := 0; i < len(input); i++ {
+				if input[i] == '\n' || input[i] == '\r' && (i+1 == len(input) || input[i+1] != '\n') {
+					lineStart = append(lineStart, i+1)
+				}
+			}
+			for i, st := range whole {
+				if i < len(positions) && len(positions[i]) > 0 && st.Err == "" {
+					p := positions[i][0]
+					want := int64(lineStart[p[0]-1] + p[1] - 1)
+					if p[0] == 1 && strings.HasPrefix(input, bom) {
+						want += int64(len(bom))
+					}
+					if st.RecOffset != want {
+						t.Errorf("record %d: RecordOffset() = %d, want %d", i, st.RecOffset, want)
+					}
+				}
+				if len(st.Pos) == 0 {
+					continue // no record to start at
+				}
+				r := newReader(input[st.RecOffset:])
+				r.FieldsPerRecord = fpr[i]
+				r.StartAt(st.Pos[0][0]-1, st.RecOffset)
+				rest, _ := read(r)
+				if !reflect.DeepEqual(rest, whole[i:]) {
+					t.Errorf("from record %d at offset %d:\ngot  %+v\nwant %+v", i, st.RecOffset, rest, whole[i:])
+				}
+			}
+		})
+	}
+}
+
+// TestStartAtBOM checks that StartAt at an offset past 0 keeps a BOM,
+// which is then text in the middle of the input, and drops it at 0.
+func TestStartAtBOM(t *testing.T) {
+	for _, tc := range []struct {
+		offset int64
+		want   string
+	}{{0, "a"}, {7, bom + "a"}} {
+		r := NewReader(strings.NewReader(bom + "a,b\n"))
+		r.StartAt(4, tc.offset)
+		rec, err := r.Read()
+		if err != nil || rec[0] != tc.want {
+			t.Fatalf("StartAt(4, %d): Read = %q, %v; want first field %q", tc.offset, rec, err, tc.want)
+		}
+		if line, col := r.FieldPos(0); line != 5 || col != 1 {
+			t.Errorf("StartAt(4, %d): FieldPos(0) = %d, %d; want 5, 1", tc.offset, line, col)
+		}
+		want := tc.offset + int64(len(bom)+len("a,b\n"))
+		if got := r.InputOffset(); got != want {
+			t.Errorf("StartAt(4, %d): InputOffset() = %d, want %d", tc.offset, got, want)
+		}
+	}
+}

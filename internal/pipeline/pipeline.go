@@ -25,12 +25,13 @@ func IsLineProtocol(name string) bool {
 }
 
 // Open opens a CSV, Arrow or Parquet input by name ("-" is stdin, read
-// from stdin) and returns its normalising reader; the caller releases it.
-func Open(ctx context.Context, name string, stdin io.Reader, opts transform.Options) (*transform.Reader, error) {
+// from stdin), only its shard when shard is set, and returns its
+// normalising reader; the caller releases it.
+func Open(ctx context.Context, name string, stdin io.Reader, shard frame.Shard, opts transform.Options) (*transform.Reader, error) {
 	if IsLineProtocol(name) {
 		return nil, fmt.Errorf("%s: line protocol is not a table: import posts it as it is", name)
 	}
-	r, err := frame.Open(ctx, name, frame.OpenOptions{Stdin: stdin})
+	r, err := frame.Open(ctx, name, frame.OpenOptions{Stdin: stdin, CSVOptions: frame.CSVOptions{Shard: shard}})
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +107,17 @@ func newBuffered(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 1<<2
 func isIncomplete(err error) bool {
 	var ie *sink.IncompleteError
 	return errors.As(err, &ie) && ie.Cause == nil
+}
+
+// ShardPath returns the file of one shard beside path:
+// "taxi.csv.rejected.lp" gives "taxi.csv.shard-2-of-4.rejected.lp".
+func ShardPath(path string, shard frame.Shard) string {
+	tag := fmt.Sprintf(".shard-%d-of-%d", shard.K, shard.N)
+	if base, ok := strings.CutSuffix(path, ".rejected.lp"); ok {
+		return base + tag + ".rejected.lp"
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + tag + ext
 }
 
 // JournalPath returns the journal of an import beside its rejects file:
