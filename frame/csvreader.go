@@ -47,29 +47,35 @@ type CSVOptions struct {
 	// see the shard's rows only, with their lines in the file. The zero
 	// value reads the whole input.
 	Shard Shard
+	// Inferring, if not nil, is called while inference reads the input
+	// (every 64k rows, and once at the end) with the bytes read so far
+	// and the input's size (-1 when unknown: a stream), so that a long
+	// first pass can show its progress.
+	Inferring func(read, size int64)
 }
 
 // CSVReader reads a CSV file into typed Arrow records. It infers the kind of
 // every column over every row when it is created, then yields records of
 // CSVOptions.ChunkSize rows with Next. It satisfies array.RecordReader.
 type CSVReader struct {
-	name   string
-	opts   CSVOptions
-	schema *Schema
-	src    io.ReadSeeker
-	base   int64        // the offset in src where the input starts
-	shard  *shardSpan   // the part of the input read, when opts.Shard is set
-	closer func() error // closes and removes what the reader opened
-	cr     *csvscan.Reader
-	convs  []converter
-	bld    *array.RecordBuilder
-	cur    arrow.Record
-	lines  []int64
-	rows   int64
-	total  int64 // data rows, counted by inference
-	err    error
-	done   bool
-	refs   atomic.Int64
+	name     string
+	opts     CSVOptions
+	schema   *Schema
+	src      io.ReadSeeker
+	base     int64        // the offset in src where the input starts
+	spooling bool         // src is a spool file filled during inference
+	shard    *shardSpan   // the part of the input read, when opts.Shard is set
+	closer   func() error // closes and removes what the reader opened
+	cr       *csvscan.Reader
+	convs    []converter
+	bld      *array.RecordBuilder
+	cur      arrow.Record
+	lines    []int64
+	rows     int64
+	total    int64 // data rows, counted by inference
+	err      error
+	done     bool
+	refs     atomic.Int64
 }
 
 type converter func(b array.Builder, cell string) error
@@ -122,6 +128,7 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 			return nil, fmt.Errorf("frame: spooling %s: %w", name, err)
 		}
 		spool = f
+		cr.spooling = true
 		cr.src = f
 		cr.closer = func() error { f.Close(); return os.Remove(f.Name()) }
 		in = io.TeeReader(r, f)
@@ -242,6 +249,8 @@ func (r *CSVReader) infer(in io.Reader) (int, error) {
 			return 0, err
 		}
 	}
+	progress := r.opts.Inferring
+	size := r.inputSize()
 	for {
 		rec, err := c.Read()
 		if err == io.EOF {
@@ -255,6 +264,12 @@ func (r *CSVReader) infer(in io.Reader) (int, error) {
 			stats[i].observe(cell, int64(line))
 		}
 		r.total++
+		if progress != nil && r.total%(64<<10) == 0 {
+			progress(c.InputOffset(), size)
+		}
+	}
+	if progress != nil {
+		progress(c.InputOffset(), size)
 	}
 	cols := make([]Column, len(names))
 	fields := make([]arrow.Field, len(names))
@@ -281,6 +296,20 @@ func textColumn(name string, k Kind, st *Stats) (Column, arrow.Field, converter)
 	return Column{Name: name, Kind: k, Stats: st},
 		arrow.Field{Name: name, Type: arrowTypeOf(k), Nullable: true},
 		converterOf(k)
+}
+
+// inputSize returns the bytes of the input from where the reader started,
+// or -1 when it is a stream being spooled.
+func (r *CSVReader) inputSize() int64 {
+	f, ok := r.src.(*os.File)
+	if !ok || r.spooling {
+		return -1
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return -1
+	}
+	return fi.Size() - r.base
 }
 
 // arrowTypeOf is the Arrow type a CSV column of kind k is stored as.

@@ -67,7 +67,7 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 		wo.ProgressInterval = prog.interval
 		defer done()
 	}
-	r, err := importTable(ctx, s, name, frame.Shard{}, topts, func(in *transform.Reader) (sink.Stats, error) {
+	r, err := importTable(ctx, s, name, openOptions(s, frame.Shard{}, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
 		return pipeline.Convert(ctx, in, out, wo)
 	})
 	printSummary(s.err, []result{r})

@@ -142,7 +142,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			if pipeline.IsLineProtocol(name) {
 				return fmt.Errorf("%s: --dry-run prints the line protocol of tables; this one is line protocol already", name)
 			}
-			r, err := importTable(ctx, s, name, shard, topts, func(in *transform.Reader) (sink.Stats, error) {
+			r, err := importTable(ctx, s, name, openOptions(s, shard, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
 				return sink.WriteFile(ctx, s.out, frame.FormatLineProtocol, in, wo)
 			})
 			res = append(res, r)
@@ -191,7 +191,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			fo.Precision = prec
 			r, err = importLP(ctx, s, client, org, bucket, name, fo)
 		} else {
-			r, err = importTable(ctx, s, name, shard, topts, func(in *transform.Reader) (sink.Stats, error) {
+			r, err = importTable(ctx, s, name, openOptions(s, shard, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
 				return sink.Write(ctx, client, org, bucket, in, fo)
 			})
 		}
@@ -246,12 +246,12 @@ type result struct {
 
 // importTable opens a table input, shows its column decisions, and writes
 // it with write.
-func importTable(ctx context.Context, s *streams, name string, shard frame.Shard, topts transform.Options, write func(*transform.Reader) (sink.Stats, error)) (result, error) {
+func importTable(ctx context.Context, s *streams, name string, fo frame.OpenOptions, topts transform.Options, write func(*transform.Reader) (sink.Stats, error)) (result, error) {
 	r := result{file: name}
-	if shard.N > 0 {
+	if shard := fo.Shard; shard.N > 0 {
 		r.file = name + " (shard " + shard.String() + ")"
 	}
-	in, err := pipeline.Open(ctx, name, s.in, shard, topts)
+	in, err := pipeline.Open(ctx, name, fo, topts)
 	if err != nil {
 		if rep := schemaReport(err); rep != nil {
 			r.report = rep
@@ -266,6 +266,16 @@ func importTable(ctx context.Context, s *streams, name string, shard frame.Shard
 	rep = in.Report()
 	r.report = &rep
 	return r, err
+}
+
+// openOptions are the options of frame.Open for one input: standard input,
+// a shard, and the display of the inference pass.
+func openOptions(s *streams, shard frame.Shard, prog *progress, name string) frame.OpenOptions {
+	fo := frame.OpenOptions{Stdin: s.in, CSVOptions: frame.CSVOptions{Shard: shard}}
+	if prog != nil {
+		fo.Inferring = prog.inferring(name)
+	}
+	return fo
 }
 
 // schemaReport returns the report a schema refusal carries, or nil.

@@ -79,3 +79,42 @@ func (p *progress) track(file, verb string) (update func(sink.Stats), done func(
 	}
 	return update, done
 }
+
+// inferring returns the function that shows the inference pass over one
+// input (frame.CSVOptions.Inferring): bytes read, MB/s and, for a file,
+// the size and the time left.
+func (p *progress) inferring(file string) func(read, size int64) {
+	start := time.Now()
+	last := start
+	var bar *progressbar.ProgressBar
+	return func(read, size int64) {
+		if p.live {
+			if bar == nil {
+				bar = progressbar.NewOptions64(size,
+					progressbar.OptionSetWriter(p.w),
+					progressbar.OptionSetDescription(file+": inferring types"),
+					progressbar.OptionShowBytes(true),
+					progressbar.OptionSetPredictTime(true),
+					progressbar.OptionThrottle(p.interval),
+					progressbar.OptionClearOnFinish(),
+				)
+			}
+			bar.Set64(read)
+			if size >= 0 && read >= size {
+				bar.Finish()
+			}
+			return
+		}
+		if time.Since(last) < p.interval {
+			return
+		}
+		last = time.Now()
+		el := time.Since(start).Seconds()
+		of := ""
+		if size > 0 {
+			left := time.Duration(float64(size-read) / (float64(read) / el) * float64(time.Second))
+			of = fmt.Sprintf(" of %.1f MB, %s left", float64(size)/1e6, left.Round(time.Second))
+		}
+		fmt.Fprintf(p.w, "%s: inferring types: %.1f MB read%s, %.1f MB/s\n", file, float64(read)/1e6, of, float64(read)/1e6/el)
+	}
+}

@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/sink"
 )
 
@@ -61,5 +65,39 @@ func TestProgressModes(t *testing.T) {
 	}
 	if _, err := newProgress("sometimes", &buf); err == nil {
 		t.Error("a bad mode is accepted")
+	}
+}
+
+func TestProgressInferring(t *testing.T) {
+	var buf syncBuffer
+	p := &progress{w: &buf, interval: 5 * time.Millisecond}
+	show := p.inferring("big.csv")
+	time.Sleep(p.interval)
+	show(50e6, 100e6)
+	show(60e6, 100e6) // within the interval: no line
+	time.Sleep(p.interval)
+	show(70e6, -1)
+	out := buf.String()
+	if !strings.Contains(out, "big.csv: inferring types: 50.0 MB read of 100.0 MB,") || !strings.Contains(out, "70.0 MB read, ") ||
+		strings.Contains(out, "60.0") {
+		t.Errorf("inference lines:\n%s", out)
+	}
+}
+
+// TestCSVInferenceReportsProgress checks that the CSV reader calls
+// Inferring, ending with the whole file read.
+func TestCSVInferenceReportsProgress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.csv")
+	os.WriteFile(path, []byte("time,v\n2020-01-01T00:00:00Z,1\n"), 0o644)
+	var last, size int64
+	r, err := frame.Open(context.Background(), path, frame.OpenOptions{CSVOptions: frame.CSVOptions{
+		Inferring: func(read, total int64) { last, size = read, total },
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Release()
+	if last != 30 || size != 30 {
+		t.Errorf("inference reported %d of %d bytes, want 30 of 30", last, size)
 	}
 }

@@ -131,7 +131,7 @@ func validateOne(ctx context.Context, s *streams, name string, topts transform.O
 	if pipeline.IsLineProtocol(name) {
 		return r, nil, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
 	}
-	in, err := pipeline.Open(ctx, name, s.in, frame.Shard{}, topts)
+	in, err := pipeline.Open(ctx, name, openOptions(s, frame.Shard{}, prog, name), topts)
 	if err != nil {
 		if rep := schemaReport(err); rep != nil {
 			r.report = rep

@@ -24,14 +24,13 @@ func IsLineProtocol(name string) bool {
 	return strings.HasSuffix(n, ".lp")
 }
 
-// Open opens a CSV, Arrow or Parquet input by name ("-" is stdin, read
-// from stdin), only its shard when shard is set, and returns its
-// normalising reader; the caller releases it.
-func Open(ctx context.Context, name string, stdin io.Reader, shard frame.Shard, opts transform.Options) (*transform.Reader, error) {
+// Open opens a CSV, Arrow or Parquet input by name with frame.Open and
+// returns its normalising reader; the caller releases it.
+func Open(ctx context.Context, name string, fo frame.OpenOptions, opts transform.Options) (*transform.Reader, error) {
 	if IsLineProtocol(name) {
 		return nil, fmt.Errorf("%s: line protocol is not a table: import posts it as it is", name)
 	}
-	r, err := frame.Open(ctx, name, frame.OpenOptions{Stdin: stdin, CSVOptions: frame.CSVOptions{Shard: shard}})
+	r, err := frame.Open(ctx, name, fo)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ const messy = "time,host,v\n" +
 
 func TestValidateAccountsForEveryRow(t *testing.T) {
 	ctx := context.Background()
-	r, err := Open(ctx, "-", strings.NewReader(messy), frame.Shard{}, transform.Options{Tags: []string{"host"}, TimeColumn: "time"})
+	r, err := Open(ctx, "-", frame.OpenOptions{Stdin: strings.NewReader(messy)}, transform.Options{Tags: []string{"host"}, TimeColumn: "time"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestDryRunWritesRejectsAndLineProtocol(t *testing.T) {
 	rej := filepath.Join(dir, "messy.rejected.lp")
 	var out bytes.Buffer
 	ctx := context.Background()
-	r, err := Open(ctx, "-", strings.NewReader(messy), frame.Shard{}, transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"})
+	r, err := Open(ctx, "-", frame.OpenOptions{Stdin: strings.NewReader(messy)}, transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestConvertLeavesNoHalfFile(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	out := filepath.Join(dir, "out.csv")
-	r, err := Open(ctx, "-", strings.NewReader(messy), frame.Shard{}, transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"})
+	r, err := Open(ctx, "-", frame.OpenOptions{Stdin: strings.NewReader(messy)}, transform.Options{Tags: []string{"host"}, TimeColumn: "time", Measurement: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
