@@ -51,10 +51,20 @@ step "export the query result"
 rows=$(($(wc -l <"$out/taxi.csv") - 1))
 echo "exported $rows rows (the sample has $(($(wc -l <"$sample") - 1)))"
 
+step "plot the mean fare and tip per quarter hour"
+plotflux='// Mean fare and tip per quarter hour, taxi sample, 1 January 2019
+from(bucket: "demo")
+  |> range(start: 2019-01-01T00:00:00Z, stop: 2019-01-01T09:00:00Z)
+  |> filter(fn: (r) => r._measurement == "taxi" and (r._field == "fare_amount" or r._field == "tip_amount"))
+  |> group(columns: ["_measurement", "_field", "store_and_fwd_flag"])
+  |> aggregateWindow(every: 15m, fn: mean, createEmpty: false)'
+"$cli" query --url "$INFLUX_URL" --plot "$out/taxi.png" "$plotflux"
+
 step "files"
 ls -l "$out"
 echo
 echo "report:   $out/report.json"
 echo "CSV:      $out/taxi.csv"
 echo "Arrow:    $out/taxi.arrow"
+echo "plot:     $out/taxi.png"
 echo "stopping the server"

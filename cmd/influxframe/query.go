@@ -130,10 +130,14 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 	return nil
 }
 
-// writePlot draws the frames to path, titled with the query's first line,
-// and says what was drawn and what was left out.
+// writePlot draws the frames to path, titled with the query's first line
+// (a comment's text, when it is one), and says what was drawn and what was
+// left out.
 func writePlot(s *streams, path, text string, frames []*frame.Frame) error {
 	title, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	if t, ok := strings.CutPrefix(title, "//"); ok {
+		title = strings.TrimSpace(t)
+	}
 	info, err := query.PlotFile(path, frames, query.PlotOptions{Title: title})
 	if err != nil {
 		return err
