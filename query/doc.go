@@ -74,10 +74,31 @@
 // memory is the records it builds (at most WithChunkSize rows per column
 // set at a time), not the response text.
 //
+// Plot and PlotFile draw a result's frames, long or pivoted, as a PNG or SVG
+// line chart: every numeric field against time, one line per series (a
+// field with one set of measurement and tag values), labelled in a legend by
+// what tells the series apart, with at most PlotOptions.MaxSeries lines and
+// the others named in PlotInfo.Omitted.
+//
+// # InfluxQL
+//
+// InfluxQL runs an InfluxQL query against /query (InfluxDB 1.x, or 2.x
+// through a DBRP mapping) and returns the same typed frames, one per series
+// (measurement and tag set) of each statement, in order: time, the tags
+// (frame.RoleTag), then the other columns (frame.RoleField), with the
+// schema's Measurement set so that Export to .lp writes them back as points.
+// InfluxQL's JSON has no types (a float 1.0 comes as 1), so a column named
+// like a field key takes the field's type from SHOW FIELD KEYS, asked once
+// per measurement; other columns (aggregates, expressions) are typed from
+// their values by the promotion rules InfluxQL documents. DecodeInfluxQL
+// decodes the chunked JSON response as it arrives, straight into Arrow
+// builders; a statement's error is an *InfluxQLError.
+//
 // # Errors
 //
-// Every error starts with "query: ". A response that is not annotated CSV is
-// a *ParseError with its line and column; an error the server writes into
-// the response (its "error,reference" table) is a *ServerError; an HTTP
-// error wraps the client library's *http.Error. Use errors.As and errors.Is.
+// Every error starts with "query: ". A response that is not annotated CSV
+// (or InfluxQL's JSON) is a *ParseError with its line and column; an error
+// the server writes into the response (its "error,reference" table) is a
+// *ServerError (an *InfluxQLError for InfluxQL); an HTTP error wraps the
+// client library's *http.Error. Use errors.As and errors.Is.
 package query

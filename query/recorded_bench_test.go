@@ -71,6 +71,64 @@ func BenchmarkDecodeRecorded(b *testing.B) {
 	})
 }
 
+// BenchmarkDecodeRecordedInfluxQL decodes an InfluxQL response recorded
+// from a real server, named by $INFLUXFRAME_INFLUXQL_RESPONSE
+// (scripts/bench-query.sh records one: SELECT * of a 1,000,000-row
+// measurement, chunked, epoch=ns), with DecodeInfluxQL (types from the
+// values: a recording has no server to ask for field keys) and with the
+// straightforward decode (encoding/json into structs with []any values).
+//
+//	INFLUXFRAME_INFLUXQL_RESPONSE=out/bench/influxql.json go test -run '^$' -bench DecodeRecordedInfluxQL ./query/
+func BenchmarkDecodeRecordedInfluxQL(b *testing.B) {
+	path := os.Getenv("INFLUXFRAME_INFLUXQL_RESPONSE")
+	if path == "" {
+		b.Skip("set INFLUXFRAME_INFLUXQL_RESPONSE to a recorded InfluxQL response (scripts/bench-query.sh records one)")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	open := func() *os.File {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return f
+	}
+	b.Run("frames", func(b *testing.B) {
+		measure(b, st.Size(), func() int64 {
+			f := open()
+			defer f.Close()
+			frames, err := query.DecodeInfluxQL(bufio.NewReaderSize(f, 1<<20), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer release(frames)
+			var n int64
+			for _, fr := range frames {
+				n += fr.NumRows()
+			}
+			return n
+		})
+	})
+	b.Run("straightforward", func(b *testing.B) {
+		measure(b, st.Size(), func() int64 {
+			f := open()
+			defer f.Close()
+			recs, err := straightforwardDecode(bufio.NewReaderSize(f, 1<<20))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var n int64
+			for _, r := range recs {
+				n += r.NumRows()
+				r.Release()
+			}
+			return n
+		})
+	})
+}
+
 // measure runs one decode per iteration and reports rows/s and the peak
 // heap in use while it ran.
 func measure(b *testing.B, size int64, decode func() int64) {

@@ -172,6 +172,14 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 		if created {
 			fmt.Fprintf(s.err, "created bucket %q on %s\n", settings.Bucket, srv)
 		}
+		if srv.Kind == influx.V2 {
+			// So that InfluxQL (query --influxql) reads the bucket too.
+			if created, err := influx.EnsureDBRP(ctx, client, settings.Org, settings.Bucket); err != nil {
+				return fmt.Errorf("mapping database %q to its bucket: %w", settings.Bucket, err)
+			} else if created {
+				fmt.Fprintf(s.err, "mapped database %q to bucket %q for InfluxQL\n", settings.Bucket, settings.Bucket)
+			}
+		}
 	}
 	org, bucket := settings.Org, settings.Bucket
 	for _, name := range files {

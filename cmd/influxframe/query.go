@@ -7,15 +7,21 @@ import (
 	"os"
 	"strings"
 
+	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
+	"github.com/influxframe/influxframe/internal/influx"
+
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/query"
 )
 
-const queryUsage = `Usage: influxframe query [flags] FLUX|@FILE|-
+const queryUsage = `Usage: influxframe query [flags] QUERY|@FILE|-
 
-Run a Flux query (from the argument, a file after @, or standard input for
-'-') and print the result as a table, write it with --out, or draw it with
---plot. Tables with
+Run a Flux query, or an InfluxQL one with --influxql (from the argument, a
+file after @, or standard input for '-'), and print the result as a table,
+write it with --out, or draw it with --plot. InfluxQL goes to /query (1.x,
+and 2.x for v1 compatibility, where a DBRP mapping must map the database to
+a bucket: --create-bucket makes it) and comes back as one table per series,
+tags as columns, types from the server's field keys. Tables with
 different columns are combined into one whose columns are the union, in
 order of first appearance; --split writes one file per column set instead.
 
@@ -25,22 +31,29 @@ Examples:
   $ influxframe query @trips.flux --out - > trips.csv
   $ influxframe query --split --out trips.csv - < trips.flux
   $ influxframe query @cpu.flux --plot cpu.png
+  $ influxframe query --influxql --db telegraf 'SELECT mean(usage_user) FROM cpu WHERE time > now() - 1h GROUP BY time(1m), host' --plot cpu.svg
 `
 
 type queryOptions struct {
-	conn    connFlags
-	out     string
-	plot    string
-	pivot   bool
-	index   string
-	split   bool
-	maxRows int
+	conn     connFlags
+	influxql bool
+	db       string
+	create   bool
+	out      string
+	plot     string
+	pivot    bool
+	index    string
+	split    bool
+	maxRows  int
 }
 
 func runQuery(ctx context.Context, args []string, s *streams) error {
 	var o queryOptions
 	c := newCommand("query", queryUsage)
 	o.conn.register(c.fs)
+	c.fs.BoolVar(&o.influxql, "influxql", false, "the query is InfluxQL, sent to /query")
+	c.fs.StringVar(&o.db, "db", "", "with --influxql: the database, db or db/rp (default: --bucket)")
+	c.fs.BoolVar(&o.create, "create-bucket", false, "with --influxql: create the database (1.x), or the bucket and its DBRP mapping (2.x), if missing")
 	c.fs.StringVar(&o.out, "out", "", "write the result to FILE (.csv, .arrow/.feather, .arrows, .parquet, .lp; '-' = CSV on stdout)")
 	c.fs.StringVar(&o.plot, "plot", "", "draw every numeric column against time, one line per series, to FILE (.png or .svg)")
 	c.fs.BoolVar(&o.pivot, "pivot", false, "pivot _field/_value into one column per field, client side")
@@ -68,12 +81,29 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 	if o.split && (o.out == "" || o.out == "-") {
 		return usagef("query: --split writes files: give --out FILE")
 	}
-	client, settings, _, err := o.conn.connect(ctx, s.environ)
+	if (o.db != "" || o.create) && !o.influxql {
+		return usagef("query: --db and --create-bucket go with --influxql")
+	}
+	client, settings, srv, err := o.conn.connect(ctx, s.environ)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	frames, err := query.Frames(ctx, client, settings.Org, text)
+	var frames []*frame.Frame
+	if o.influxql {
+		db := o.db
+		if db == "" {
+			db = settings.Bucket
+		}
+		if o.create {
+			if err := ensureInfluxQL(ctx, s, client, srv, settings.Org, db); err != nil {
+				return err
+			}
+		}
+		frames, err = query.InfluxQL(ctx, client, db, text)
+	} else {
+		frames, err = query.Frames(ctx, client, settings.Org, text)
+	}
 	if err != nil {
 		return err
 	}
@@ -127,6 +157,29 @@ func runQuery(ctx context.Context, args []string, s *streams) error {
 		return err
 	}
 	fmt.Fprintf(s.err, "wrote %d rows to %s\n", all.NumRows(), o.out)
+	return nil
+}
+
+// ensureInfluxQL makes what InfluxQL needs to read db: the database (1.x),
+// or the bucket and its DBRP mapping (2.x).
+func ensureInfluxQL(ctx context.Context, s *streams, client influxdb2.Client, srv influx.Server, org, db string) error {
+	created, err := influx.EnsureBucket(ctx, client, srv, org, db)
+	if err != nil {
+		return fmt.Errorf("creating %q: %w", db, err)
+	}
+	if created {
+		fmt.Fprintf(s.err, "created bucket %q on %s\n", db, srv)
+	}
+	if srv.Kind != influx.V2 {
+		return nil
+	}
+	created, err = influx.EnsureDBRP(ctx, client, org, db)
+	if err != nil {
+		return fmt.Errorf("mapping database %q to its bucket: %w", db, err)
+	}
+	if created {
+		fmt.Fprintf(s.err, "mapped database %q to bucket %q for InfluxQL\n", db, db)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -338,4 +339,62 @@ func TestPreflightRefusesBeforeWriting(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestQueryInfluxQL reads an import back with InfluxQL (on 2.x through the
+// DBRP mapping --create-bucket makes): one table per series, the values
+// as written, and a plot of it.
+func TestQueryInfluxQL(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s, bucket := server(t, kind)
+			flags, env := conn(s, bucket)
+			args := append(append([]string{"import"}, flags...), sampleSchema...)
+			args = append(args, "--mixed", "drop", "--rejects", filepath.Join(t.TempDir(), "r.lp"), "../../testdata/taxi_sample.csv")
+			if code, _, stderr := runCLI(t, env, "", args...); code != 0 {
+				t.Fatalf("import: exit %d: %s", code, stderr)
+			}
+			q := `SELECT "fare_amount", "trip_distance" FROM "taxi" GROUP BY "store_and_fwd_flag"`
+			qargs := append(append([]string{"query", "--influxql", "--create-bucket"}, flags...), "--out", "-", q)
+			code, stdout, stderr := runCLI(t, env, "", qargs...)
+			if code != 0 {
+				t.Fatalf("query --influxql: exit %d\n%s", code, stderr)
+			}
+			got, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+			if err != nil || len(got) != 3001 {
+				t.Fatalf("%d lines of CSV, %v; want 3001", len(got), err)
+			}
+			if h := strings.Join(got[0], ","); h != "time,store_and_fwd_flag,fare_amount,trip_distance" {
+				t.Errorf("header %s", h)
+			}
+			header, rows := sampleColumns(t)
+			in := map[string]int{}
+			for i, h := range header {
+				in[h] = i
+			}
+			byTime := map[string][]string{}
+			for _, r := range got[1:] {
+				byTime[r[0]] = r
+			}
+			for _, r := range rows {
+				ts, _ := time.Parse("2006-01-02 15:04:05", r[in["pickup_datetime"]])
+				back := byTime[ts.UTC().Format(time.RFC3339Nano)]
+				if back == nil || back[1] != r[in["store_and_fwd_flag"]] || !sameNumber(back[2], r[in["fare_amount"]]) || !sameNumber(back[3], r[in["trip_distance"]]) {
+					t.Fatalf("row at %s: got %v, want %v", ts, back, r)
+				}
+			}
+			plot := filepath.Join(t.TempDir(), "fare.svg")
+			pargs := append(append([]string{"query", "--influxql"}, flags...), "--plot", plot, q)
+			if code, _, stderr := runCLI(t, env, "", pargs...); code != 0 || !strings.Contains(stderr, "drew 4 series") {
+				t.Errorf("--plot: exit %d\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+// sameNumber reports whether two decimal texts are the same number.
+func sameNumber(a, b string) bool {
+	x, err1 := strconv.ParseFloat(a, 64)
+	y, err2 := strconv.ParseFloat(b, 64)
+	return err1 == nil && err2 == nil && x == y
 }
