@@ -142,8 +142,8 @@ type account struct {
 	total              int64
 
 	rows, written, resumed, rejected, skipped, refused, notSent atomic.Int64
-	nonFinite, batches, requests, retries, splits      atomic.Int64
-	bytes                                              atomic.Int64
+	nonFinite, batches, requests, retries, splits               atomic.Int64
+	bytes                                                       atomic.Int64
 
 	mu        sync.Mutex
 	samples   []frame.Reject
