@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -58,10 +57,10 @@ type normalizer struct {
 	tags    []tagCol
 	fields  []fieldCol
 	report  Report
-	colRep  []int               // input column -> index in report.Columns
-	unit    int64               // nanoseconds in one unit of the precision
-	rows    int64               // data rows seen, for the position of rejects without lines
-	seen    map[uint64]firstRow // duplicate detection: key hash -> the first row with the key
+	colRep  []int      // input column -> index in report.Columns
+	unit    int64      // nanoseconds in one unit of the precision
+	rows    int64      // data rows seen, for the position of rejects without lines
+	seen    *pointKeys // duplicate detection: every point's key and first row
 	mem     memory.Allocator
 	keyBuf  []byte
 
@@ -206,7 +205,7 @@ func newNormalizer(s *frame.Schema, file string, rows int64, opts Options) (*nor
 		n.report.DuplicatesAction = "shifted by one " + n.report.Precision.String() + " each"
 	}
 	n.trackDropped()
-	n.seen = make(map[uint64]firstRow)
+	n.seen = newPointKeys(len(n.track) > 0)
 	return n, n.buildSchema()
 }
 
@@ -503,12 +502,11 @@ func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, be
 	if len(n.track) > 0 {
 		row.fp = n.fingerprint(rec, i)
 	}
+	series := n.seriesKey(rec, i)
 	shifted := false
 	for {
-		k := n.key(rec, i, ts)
-		first, dup := n.seen[k]
+		first, dup := n.seen.add(series, ts, row)
 		if !dup {
-			n.seen[k] = row
 			if shifted {
 				n.report.Duplicates++
 			}
@@ -534,11 +532,11 @@ func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, be
 	}
 }
 
-// key hashes a row's tag set and timestamp with 64-bit FNV-1a. Two
-// different keys collide with a probability of about n²/2⁶⁵ for n points
-// (3e-8 for a million): a collision would be reported as a duplicate, with
-// the line of the other row, never dropped silently.
-func (n *normalizer) key(rec arrow.Record, i int, ts int64) uint64 {
+// seriesKey hashes a row's tag set with 64-bit FNV-1a. Two different
+// keys collide with a probability of about n²/2⁶⁵ for n series: a
+// collision would be reported as a duplicate, with the line of the other
+// row, never dropped silently.
+func (n *normalizer) seriesKey(rec arrow.Record, i int) uint64 {
 	b := n.keyBuf[:0]
 	for _, t := range n.tags {
 		if t.in < 0 {
@@ -550,7 +548,6 @@ func (n *normalizer) key(rec arrow.Record, i int, ts int64) uint64 {
 		}
 		b = append(b, 0)
 	}
-	b = binary.LittleEndian.AppendUint64(b, uint64(ts))
 	n.keyBuf = b
 	h := uint64(14695981039346656037)
 	for _, c := range b {
