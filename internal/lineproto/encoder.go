@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -100,6 +99,14 @@ type Options struct {
 //   - the measurement is Options.Measurement, else a _measurement column,
 //     else the schema's; other columns (no role) are not written.
 //
+// The Encoder writes the bytes of a line itself, as lineprotocol.Encoder
+// (in lax mode) writes them: the same escaping of each section (see
+// measurementEscapes), the same number formats (see Value.AppendBytes in
+// line-protocol/v2) and the same timestamps, byte for byte; the tests
+// compare the two on random records. It does so for speed:
+// lineprotocol.Encoder escapes every key on every row, although keys are
+// constant per column, whereas the plan escapes them once per schema.
+//
 // String field values are escaped as InfluxDB reads them back: backslash
 // and double quote are escaped, while newlines, carriage returns and tabs
 // are written as they are inside the quotes. lineprotocol.Encoder escapes
@@ -113,13 +120,13 @@ type Options struct {
 // its own.
 type Encoder struct {
 	opts   Options
-	lp     lineprotocol.Encoder
 	plan   *plan
 	rec    arrow.Record
-	tags   []func(row int) bool
-	fields []func(row int) fieldResult
+	meas   func(dst []byte, row int) ([]byte, error)
+	tags   []tagWriter
+	fields []fieldWriter
+	keys   []fieldKey // the fields' keys, which e.fields point into; reused
 	time   func(row int) (int64, bool, error)
-	meas   func(row int) (string, error)
 	err    error // the schema error of the bound record
 
 	nonFinite int64
@@ -128,17 +135,11 @@ type Encoder struct {
 	lastTimed bool  // the last row encoded had a time
 	badUTF8   string
 	badTag    [2]string
-	raw       []span // string values of the current line to write control characters raw in
 }
-
-// span is a byte range of the output.
-type span struct{ start, end int }
 
 // NewEncoder returns an Encoder with the given options.
 func NewEncoder(opts Options) *Encoder {
-	e := &Encoder{opts: opts}
-	e.lp.SetLax(true) // compile checks the names; bindTag the tag values
-	return e
+	return &Encoder{opts: opts}
 }
 
 // Precision returns the precision of the bound record's timestamps.
@@ -178,6 +179,7 @@ func (e *Encoder) Time() (int64, bool) { return e.lastTime, e.lastTimed }
 type plan struct {
 	schema      *arrow.Schema
 	measurement string // constant measurement, when measCol < 0
+	measEsc     []byte // measurement, escaped, when measCol < 0
 	measCol     int    // a _measurement column, or -1
 	timeCol     int    // -1 when there is none (AllowNoTime)
 	timeMul     int64  // multiplier from the column's unit to nanoseconds
@@ -189,19 +191,31 @@ type plan struct {
 	err         error
 }
 
+// colPlan is the plan of one tag or field column.
 type colPlan struct {
 	idx       int
 	name      string
+	key       []byte // ",name=" with name escaped: what precedes each value
 	bindTag   tagBinder
 	bindField fieldBinder
 }
 
-// A tagBinder returns the function that adds column a's tag of a row to
-// e's line; a fieldBinder the function that adds its field and says how.
-// name returns the field's name for a row.
+// A tagWriter appends its column's tag of a row (",key=value") to b, or
+// nothing when the value is null or empty; it returns false, and b in any
+// state, when line protocol cannot hold the value. A fieldWriter appends a field
+// of a row (",key=value") to b and says how it went; unless the result is
+// fieldAdded it returns b unchanged. The first field's comma is the space
+// that ends the key section: AppendRow puts it there.
 type (
-	tagBinder   func(e *Encoder, name string, a arrow.Array) func(row int) bool
-	fieldBinder func(e *Encoder, name func(row int) string, a arrow.Array) func(row int) fieldResult
+	tagWriter   func(b []byte, row int) ([]byte, bool)
+	fieldWriter func(b []byte, row int) ([]byte, fieldResult)
+)
+
+// A tagBinder returns the writer of column a's tags (see colPlan); a
+// fieldBinder the writer of its fields, keyed by k.
+type (
+	tagBinder   func(e *Encoder, c *colPlan, a arrow.Array) tagWriter
+	fieldBinder func(e *Encoder, k *fieldKey, a arrow.Array) fieldWriter
 )
 
 type fieldResult uint8
@@ -211,7 +225,8 @@ const (
 	fieldAdded
 	fieldNonFinite
 	fieldBadUTF8
-	fieldNoName
+	fieldNoName  // a null or empty _field: the value is left out
+	fieldBadName // a _field line protocol cannot hold: the row is refused
 )
 
 // Reset binds rec to the encoder. It returns an error wrapping ErrSchema,
@@ -229,38 +244,37 @@ func (e *Encoder) Reset(rec arrow.Record) error {
 		return p.err
 	}
 	e.time = e.bindTime(rec)
-	e.meas = func(int) (string, error) { return p.measurement, nil }
+	e.meas = func(dst []byte, _ int) ([]byte, error) { return append(dst, p.measEsc...), nil }
 	if p.measCol >= 0 {
 		arr := rec.Column(p.measCol).(stringValuer)
-		e.meas = func(row int) (string, error) {
+		e.meas = func(dst []byte, row int) ([]byte, error) {
 			if arr.IsNull(row) {
-				return "", fmt.Errorf("%w: null _measurement", ErrNoMeasurement)
+				return dst, fmt.Errorf("%w: null _measurement", ErrNoMeasurement)
 			}
 			m := arr.Value(row)
 			if !validName(m) || m[0] == '#' {
-				return "", fmt.Errorf("%w: measurement %q", ErrInvalidName, m)
+				return dst, fmt.Errorf("%w: measurement %q", ErrInvalidName, m)
 			}
-			return m, nil
+			return appendEscaped(dst, m, &measurementEscapes), nil
 		}
 	}
 	e.tags = e.tags[:0]
-	for _, c := range p.tags {
-		e.tags = append(e.tags, c.bindTag(e, c.name, rec.Column(c.idx)))
+	for i := range p.tags {
+		c := &p.tags[i]
+		e.tags = append(e.tags, c.bindTag(e, c, rec.Column(c.idx)))
 	}
 	e.fields = e.fields[:0]
-	for _, c := range p.fields {
-		name := c.name
-		nameOf := func(int) string { return name }
+	// e.keys is reused: the only writers that point into it are the
+	// previous record's, which this loop replaces.
+	e.keys = slices.Grow(e.keys[:0], len(p.fields))[:len(p.fields)]
+	for i := range p.fields {
+		c := &p.fields[i]
+		k := &e.keys[i]
+		*k = fieldKey{key: c.key, col: c.name}
 		if p.long {
-			names := rec.Column(p.nameCol).(stringValuer)
-			nameOf = func(row int) string {
-				if names.IsNull(row) {
-					return ""
-				}
-				return names.Value(row)
-			}
+			k.names = rec.Column(p.nameCol).(stringValuer)
 		}
-		e.fields = append(e.fields, c.bindField(e, nameOf, rec.Column(c.idx)))
+		e.fields = append(e.fields, c.bindField(e, k, rec.Column(c.idx)))
 	}
 	return nil
 }
@@ -374,6 +388,17 @@ func compile(s *arrow.Schema, opts Options) *plan {
 	}
 	// Line protocol wants tags sorted by key; sort them once here.
 	slices.SortFunc(p.tags, func(a, b colPlan) int { return strings.Compare(a.name, b.name) })
+	// Escape the measurement and keys once here, not on every row. In long
+	// form the field key comes from each row.
+	p.measEsc = appendEscaped(nil, p.measurement, &measurementEscapes)
+	for i := range p.tags {
+		p.tags[i].key = appendKey(nil, p.tags[i].name)
+	}
+	if !p.long {
+		for i := range p.fields {
+			p.fields[i].key = appendKey(nil, p.fields[i].name)
+		}
+	}
 	return p
 }
 
@@ -395,33 +420,168 @@ func validName(s string) bool {
 	return true
 }
 
+// escapeSet holds the bytes that a section of a line writes with a
+// backslash before them.
+type escapeSet [256]bool
+
+// newEscapeSet returns the set of the bytes of s.
+func newEscapeSet(s string) escapeSet {
+	var set escapeSet
+	for i := 0; i < len(s); i++ {
+		set[s[i]] = true
+	}
+	return set
+}
+
+// The escapes of each section: lineprotocol's (decoder.go in
+// line-protocol/v2) for measurements, keys and tag values. lineprotocol
+// escapes string field values' newlines, carriage returns and tabs too;
+// the Encoder writes them raw (see Encoder), so only \ and " are left.
+var (
+	measurementEscapes = newEscapeSet(" ,")
+	keyEscapes         = newEscapeSet(",= ") // tag keys, tag values and field keys
+	stringEscapes      = newEscapeSet(`\"`)
+)
+
+// appendEscaped appends s to dst with each byte of esc escaped. It copies
+// the runs between escaped bytes whole, so a value with nothing to escape
+// (most of them) is a single append.
+func appendEscaped(dst []byte, s string, esc *escapeSet) []byte {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if esc[s[i]] {
+			dst = append(dst, s[run:i]...)
+			dst = append(dst, '\\')
+			run = i // s[i] starts the next run
+		}
+	}
+	return append(dst, s[run:]...)
+}
+
+// appendKey returns ",name=" with name escaped as a key, appended to dst.
+func appendKey(dst []byte, name string) []byte {
+	dst = append(dst, ',')
+	dst = appendEscaped(dst, name, &keyEscapes)
+	return append(dst, '=')
+}
+
+// Byte classes of tag values, for appendTagValue.
+const (
+	tagEscape   = 1 << iota // written with a backslash before it
+	tagControl              // a control character: line protocol cannot hold it
+	tagNonASCII             // part of a multi-byte character: check the UTF-8
+)
+
+// tagClass classifies the bytes of tag values; 0 is a byte written as it
+// is.
+var tagClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case keyEscapes[c]:
+			t[c] = tagEscape
+		case c < 0x20 || c == 0x7f:
+			t[c] = tagControl
+		case c >= 0x80:
+			t[c] = tagNonASCII
+		}
+	}
+	return t
+}()
+
+// appendTagValue appends the non-empty tag value v to dst, escaped, and
+// reports whether line protocol can hold it (validName). It checks and
+// escapes in one pass over v, where AddTag would take one pass per
+// escaped character and validName one more.
+func appendTagValue(dst []byte, v string) ([]byte, bool) {
+	run, seen := 0, uint8(0)
+	for i := 0; i < len(v); i++ {
+		c := tagClass[v[i]]
+		if c == 0 {
+			continue
+		}
+		seen |= c
+		if c == tagEscape {
+			dst = append(dst, v[run:i]...)
+			dst = append(dst, '\\')
+			run = i
+		}
+	}
+	if seen&tagControl != 0 || v[len(v)-1] == '\\' || seen&tagNonASCII != 0 && !utf8.ValidString(v) {
+		return dst, false
+	}
+	return append(dst, v[run:]...), true
+}
+
 // stringValuer is what the String and LargeString arrays share.
 type stringValuer interface {
 	arrow.Array
 	Value(int) string
 }
 
-// bindTag returns the writer of a tag column. The encoder is lax (names
-// were checked once, by compile, and tags are sorted), so the writer checks
-// the value itself: it returns false for a value line protocol cannot hold.
-func bindTag(e *Encoder, name string, a arrow.Array) func(int) bool {
+// bindTag returns the writer of a tag column. Names were checked once, by
+// compile, and escaped once (c.key), so the writer checks and escapes only
+// the value: it returns false for a value line protocol cannot hold.
+func bindTag(e *Encoder, c *colPlan, a arrow.Array) tagWriter {
 	arr := a.(stringValuer)
-	lp := &e.lp
-	add := func(v string) bool {
+	key, name := c.key, c.name
+	add := func(b []byte, v string) ([]byte, bool) {
 		if v == "" {
-			return true
+			return b, true
 		}
-		if !validName(v) {
+		b, ok := appendTagValue(append(b, key...), v)
+		if !ok {
 			e.badTag = [2]string{name, v}
-			return false
 		}
-		lp.AddTag(name, v)
-		return true
+		return b, ok
 	}
 	if arr.NullN() == 0 {
-		return func(row int) bool { return add(arr.Value(row)) }
+		return func(b []byte, row int) ([]byte, bool) { return add(b, arr.Value(row)) }
 	}
-	return func(row int) bool { return !arr.IsValid(row) || add(arr.Value(row)) }
+	return func(b []byte, row int) ([]byte, bool) {
+		if !arr.IsValid(row) {
+			return b, true
+		}
+		return add(b, arr.Value(row))
+	}
+}
+
+// fieldKey is the key of a field column: constant, or in long form the
+// row's _field.
+type fieldKey struct {
+	key   []byte       // ",name=", escaped (colPlan.key); unused in long form
+	col   string       // the column's name; unused in long form
+	names stringValuer // the _field column in long form, else nil
+	bad   string       // the last _field refused (fieldBadName)
+}
+
+// name returns the (unescaped) key of row's field: "" for a null _field.
+func (k *fieldKey) name(row int) string {
+	if k.names == nil {
+		return k.col
+	}
+	if k.names.IsNull(row) {
+		return ""
+	}
+	return k.names.Value(row)
+}
+
+// appendKey appends ",key=" of row's field to b, and says fieldAdded. In
+// long form, a null or empty _field is fieldNoName, and a name that line
+// protocol cannot hold (validName) is fieldBadName, kept in k.bad; b is
+// then unchanged.
+func (k *fieldKey) appendKey(b []byte, row int) ([]byte, fieldResult) {
+	if k.names == nil {
+		return append(b, k.key...), fieldAdded
+	}
+	name := k.name(row)
+	switch {
+	case name == "":
+		return b, fieldNoName
+	case !validName(name):
+		k.bad = name
+		return b, fieldBadName
+	}
+	return appendKey(b, name), fieldAdded
 }
 
 // fieldBinderOf returns the field writer for a column type.
@@ -432,30 +592,18 @@ func fieldBinderOf(t arrow.DataType) fieldBinder {
 	case arrow.STRING, arrow.LARGE_STRING:
 		return bindString
 	case arrow.FLOAT32, arrow.FLOAT16:
-		return bindValue(func(a arrow.Array, i int) (lineprotocol.Value, bool) {
-			return lineprotocol.FloatValue(floatAt(a, i))
-		})
+		return bindFloat(floatAt)
 	case arrow.INT64:
-		return bindValue(func(a arrow.Array, i int) (lineprotocol.Value, bool) {
-			return lineprotocol.IntValue(a.(*array.Int64).Value(i)), true
-		})
+		return bindInt64
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.UINT8, arrow.UINT16, arrow.UINT32:
-		return bindValue(func(a arrow.Array, i int) (lineprotocol.Value, bool) {
-			return lineprotocol.IntValue(int64(floatAt(a, i))), true
-		})
+		return bindInt(func(a arrow.Array, i int) int64 { return int64(floatAt(a, i)) })
 	case arrow.UINT64:
-		return bindValue(func(a arrow.Array, i int) (lineprotocol.Value, bool) {
-			return lineprotocol.UintValue(a.(*array.Uint64).Value(i)), true
-		})
+		return bindUint64
 	case arrow.BOOL:
-		return bindValue(func(a arrow.Array, i int) (lineprotocol.Value, bool) {
-			return lineprotocol.BoolValue(a.(*array.Boolean).Value(i)), true
-		})
+		return bindBool
 	case arrow.DURATION:
 		mul := int64(t.(*arrow.DurationType).Unit.Multiplier())
-		return bindValue(func(a arrow.Array, i int) (lineprotocol.Value, bool) {
-			return lineprotocol.IntValue(int64(a.(*array.Duration).Value(i)) * mul), true
-		})
+		return bindInt(func(a arrow.Array, i int) int64 { return int64(a.(*array.Duration).Value(i)) * mul })
 	case arrow.STRUCT, arrow.LIST, arrow.LARGE_LIST, arrow.FIXED_SIZE_LIST, arrow.MAP,
 		arrow.SPARSE_UNION, arrow.DENSE_UNION, arrow.RUN_END_ENCODED, arrow.DICTIONARY, arrow.EXTENSION:
 		return nil
@@ -486,132 +634,152 @@ func floatAt(a arrow.Array, i int) float64 {
 	return math.NaN()
 }
 
-// addField adds a field of a row's line under its name.
-func (e *Encoder) addField(name string, v lineprotocol.Value) fieldResult {
-	if name == "" {
-		return fieldNoName
+// The value formats are lineprotocol's (Value.AppendBytes): floats in
+// the shortest form that reads back the same ('g', -1), integers with an
+// 'i' suffix, unsigned integers with 'u', booleans as true and false.
+
+// appendFloat appends the field of a float value v to b, unless it is NaN
+// or ±Inf, which InfluxDB cannot store: those are counted and left out.
+func (e *Encoder) appendFloat(b []byte, k *fieldKey, row int, v float64) ([]byte, fieldResult) {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		e.nonFinite++
+		return b, fieldNonFinite
 	}
-	e.lp.AddField(name, v)
-	return fieldAdded
+	b, r := k.appendKey(b, row)
+	if r != fieldAdded {
+		return b, r
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64), fieldAdded
 }
 
-func bindFloat64(e *Encoder, name func(int) string, a arrow.Array) func(int) fieldResult {
+// appendInt appends the field of an integer value v to b.
+func appendInt(b []byte, k *fieldKey, row int, v int64) ([]byte, fieldResult) {
+	b, r := k.appendKey(b, row)
+	if r != fieldAdded {
+		return b, r
+	}
+	return append(strconv.AppendInt(b, v, 10), 'i'), fieldAdded
+}
+
+// bindFloat64 returns the writer of a float64 column, the common case,
+// which reads the values without a getter.
+func bindFloat64(e *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
 	arr := a.(*array.Float64)
 	vals := arr.Float64Values()
-	return func(row int) fieldResult {
+	return func(b []byte, row int) ([]byte, fieldResult) {
 		if arr.IsNull(row) {
-			return fieldAbsent
+			return b, fieldAbsent
 		}
-		v, ok := lineprotocol.FloatValue(vals[row])
-		if !ok {
-			e.nonFinite++
-			return fieldNonFinite
-		}
-		return e.addField(name(row), v)
+		return e.appendFloat(b, k, row, vals[row])
 	}
 }
 
-// bindValue makes a field writer from a value getter that returns false
-// for values InfluxDB cannot store (NaN, ±Inf).
-func bindValue(get func(a arrow.Array, i int) (lineprotocol.Value, bool)) fieldBinder {
-	return func(e *Encoder, name func(int) string, a arrow.Array) func(int) fieldResult {
-		return func(row int) fieldResult {
+// bindFloat makes the writer of a float column from a value getter.
+func bindFloat(get func(a arrow.Array, i int) float64) fieldBinder {
+	return func(e *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+		return func(b []byte, row int) ([]byte, fieldResult) {
 			if a.IsNull(row) {
-				return fieldAbsent
+				return b, fieldAbsent
 			}
-			v, ok := get(a, row)
-			if !ok {
-				e.nonFinite++
-				return fieldNonFinite
-			}
-			return e.addField(name(row), v)
+			return e.appendFloat(b, k, row, get(a, row))
 		}
 	}
 }
 
-func bindString(e *Encoder, name func(int) string, a arrow.Array) func(int) fieldResult {
-	arr := a.(stringValuer)
-	return func(row int) fieldResult {
+// bindInt64 returns the writer of an int64 column.
+func bindInt64(_ *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+	arr := a.(*array.Int64)
+	vals := arr.Int64Values()
+	return func(b []byte, row int) ([]byte, fieldResult) {
 		if arr.IsNull(row) {
-			return fieldAbsent
+			return b, fieldAbsent
 		}
-		return e.addString(name(row), arr.Value(row))
+		return appendInt(b, k, row, vals[row])
+	}
+}
+
+// bindInt makes the writer of an integer column from a value getter.
+func bindInt(get func(a arrow.Array, i int) int64) fieldBinder {
+	return func(_ *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+		return func(b []byte, row int) ([]byte, fieldResult) {
+			if a.IsNull(row) {
+				return b, fieldAbsent
+			}
+			return appendInt(b, k, row, get(a, row))
+		}
+	}
+}
+
+// bindUint64 returns the writer of a uint64 column.
+func bindUint64(_ *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+	arr := a.(*array.Uint64)
+	return func(b []byte, row int) ([]byte, fieldResult) {
+		if arr.IsNull(row) {
+			return b, fieldAbsent
+		}
+		b, r := k.appendKey(b, row)
+		if r != fieldAdded {
+			return b, r
+		}
+		return append(strconv.AppendUint(b, arr.Value(row), 10), 'u'), fieldAdded
+	}
+}
+
+// bindBool returns the writer of a boolean column.
+func bindBool(_ *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+	arr := a.(*array.Boolean)
+	return func(b []byte, row int) ([]byte, fieldResult) {
+		if arr.IsNull(row) {
+			return b, fieldAbsent
+		}
+		b, r := k.appendKey(b, row)
+		if r != fieldAdded {
+			return b, r
+		}
+		if arr.Value(row) {
+			return append(b, "true"...), fieldAdded
+		}
+		return append(b, "false"...), fieldAdded
+	}
+}
+
+// bindString returns the writer of a text column.
+func bindString(e *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+	arr := a.(stringValuer)
+	return func(b []byte, row int) ([]byte, fieldResult) {
+		if arr.IsNull(row) {
+			return b, fieldAbsent
+		}
+		return e.appendString(b, k, row, arr.Value(row))
 	}
 }
 
 // bindText writes a value of any other type as a string field of its text.
-func bindText(e *Encoder, name func(int) string, a arrow.Array) func(int) fieldResult {
-	return func(row int) fieldResult {
+func bindText(e *Encoder, k *fieldKey, a arrow.Array) fieldWriter {
+	return func(b []byte, row int) ([]byte, fieldResult) {
 		if a.IsNull(row) {
-			return fieldAbsent
+			return b, fieldAbsent
 		}
-		return e.addString(name(row), frame.FormatValue(a, row))
+		return e.appendString(b, k, row, frame.FormatValue(a, row))
 	}
 }
 
-// addString adds a string field, noting where its control characters are
-// to be written raw.
-func (e *Encoder) addString(name, s string) fieldResult {
-	// The value refers to the Arrow buffer without copying; the
-	// line-protocol encoder copies it into the output at once.
-	v, err := lineprotocol.NewValueFromBytes(lineprotocol.String, unsafe.Slice(unsafe.StringData(s), len(s)))
-	if err != nil {
-		e.badUTF8 = name
-		return fieldBadUTF8
+// appendString appends the field of a string value s to b: quoted, with
+// backslashes and double quotes escaped and control characters raw (see
+// Encoder). It refuses a value that is not UTF-8, as lineprotocol does,
+// before it looks at the key, as the line-protocol path did.
+func (e *Encoder) appendString(b []byte, k *fieldKey, row int, s string) ([]byte, fieldResult) {
+	if !utf8.ValidString(s) {
+		e.badUTF8 = k.name(row)
+		return b, fieldBadUTF8
 	}
-	if r := e.addField(name, v); r != fieldAdded {
-		return r
+	b, r := k.appendKey(b, row)
+	if r != fieldAdded {
+		return b, r
 	}
-	if strings.ContainsAny(s, "\n\r\t") {
-		end := len(e.lp.Bytes())
-		e.raw = append(e.raw, span{end - quotedLen(s), end})
-	}
-	return fieldAdded
-}
-
-// quotedLen is the length of s as lineprotocol writes a string field
-// value: quoted, with \, ", newline, carriage return and tab escaped.
-func quotedLen(s string) int {
-	n := len(s) + 2
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\', '"', '\n', '\r', '\t':
-			n++
-		}
-	}
-	return n
-}
-
-// rawControls rewrites the escaped newlines, carriage returns and tabs of
-// the string value at buf[sp.start:sp.end] as the characters themselves,
-// moving the rest of buf down.
-func rawControls(buf []byte, sp span) []byte {
-	j := sp.start
-	for i := sp.start; i < sp.end; i++ {
-		c := buf[i]
-		if c == '\\' && i+1 < sp.end {
-			switch buf[i+1] {
-			case 'n':
-				c = '\n'
-				i++
-			case 'r':
-				c = '\r'
-				i++
-			case 't':
-				c = '\t'
-				i++
-			default: // \\ or \": keep both bytes
-				buf[j] = c
-				j++
-				i++
-				c = buf[i]
-			}
-		}
-		buf[j] = c
-		j++
-	}
-	n := copy(buf[j:], buf[sp.end:])
-	return buf[:j+n]
+	b = append(b, '"')
+	b = appendEscaped(b, s, &stringEscapes)
+	return append(b, '"'), fieldAdded
 }
 
 // AppendRow appends the line of row (with its trailing newline) to dst and
@@ -619,7 +787,8 @@ func rawControls(buf []byte, sp span) []byte {
 // returned unchanged with a *RowError saying why: a null time, no field
 // value, a string field that is not UTF-8, or a tag, key or measurement
 // that line protocol cannot hold (a control character such as a newline
-// in a tag value, a trailing backslash).
+// in a tag value, a trailing backslash). The bytes of dst's array past
+// its length may be overwritten either way.
 func (e *Encoder) AppendRow(dst []byte, row int) ([]byte, error) {
 	if e.err != nil {
 		return dst, &RowError{Row: row, Err: e.err}
@@ -631,49 +800,41 @@ func (e *Encoder) AppendRow(dst []byte, row int) ([]byte, error) {
 	if err != nil {
 		return dst, &RowError{Row: row, Err: err}
 	}
-	m, err := e.meas(row)
+	start := len(dst)
+	b, err := e.meas(dst, row)
 	if err != nil {
 		return dst, &RowError{Row: row, Err: err}
 	}
-	start := len(dst)
-	e.raw = e.raw[:0]
 	e.added = e.added[:0]
-	e.lp.SetPrecision(lpPrecision[e.plan.precision])
-	e.lp.SetBuffer(dst)
-	e.lp.StartLine(m)
 	for _, add := range e.tags {
-		if !add(row) {
-			return dst, &RowError{Row: row, Err: fmt.Errorf("%w: %s=%q", ErrInvalidTag, e.badTag[0], e.badTag[1])}
+		var ok bool
+		if b, ok = add(b, row); !ok {
+			return dst[:start], &RowError{Row: row, Err: fmt.Errorf("%w: %s=%q", ErrInvalidTag, e.badTag[0], e.badTag[1])}
 		}
 	}
+	sep := len(b) // the first field's comma, to become a space
 	for i, add := range e.fields {
-		switch add(row) {
+		var r fieldResult
+		switch b, r = add(b, row); r {
 		case fieldAdded:
 			e.added = append(e.added, i)
 		case fieldBadUTF8:
 			return dst[:start], &RowError{Row: row, Err: fmt.Errorf("%w %q", ErrInvalidUTF8, e.badUTF8)}
+		case fieldBadName:
+			return dst[:start], &RowError{Row: row, Err: fmt.Errorf("%w: field %q", ErrInvalidName, e.keys[i].bad)}
 		}
-	}
-	if err := e.lp.Err(); err != nil {
-		return dst[:start], &RowError{Row: row, Err: err}
 	}
 	if len(e.added) == 0 {
 		return dst[:start], &RowError{Row: row, Err: ErrNoFields}
 	}
-	var t time.Time
-	if hasTime {
-		t = time.Unix(0, ts)
-	}
+	b[sep] = ' '
 	e.lastTime, e.lastTimed = ts, hasTime
-	e.lp.EndLine(t)
-	if err := e.lp.Err(); err != nil {
-		return dst[:start], &RowError{Row: row, Err: err}
+	if hasTime {
+		// Truncated towards zero, as lineprotocol.Encoder does.
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, ts/int64(lpPrecision[e.plan.precision].Duration()), 10)
 	}
-	out := e.lp.Bytes()
-	for i := len(e.raw) - 1; i >= 0; i-- {
-		out = rawControls(out, e.raw[i])
-	}
-	return out, nil
+	return append(b, '\n'), nil
 }
 
 // AppendRows appends the lines of rows [from, to) of the bound record to

@@ -340,3 +340,42 @@ func BenchmarkEncodeRow(b *testing.B) {
 		buf, _ = enc.AppendRow(buf[:0], i&1023)
 	}
 }
+
+// TestEncodeLongFormNames: in long form each row names its field; a null
+// or empty name leaves the row without fields, and a name line protocol
+// cannot hold refuses the row, never writing a line that does not decode.
+func TestEncodeLongFormNames(t *testing.T) {
+	cols := []col{
+		{Name: "time", Role: frame.RoleTime},
+		{Name: "_field", Type: arrow.BinaryTypes.String},
+		{Name: "_value", Role: frame.RoleField},
+	}
+	rec := makeRecord(t, memory.DefaultAllocator, "m", cols, [][]any{
+		{int64(1), "ok", 1.5},
+		{int64(2), "a\nb", 2.5},
+		{int64(3), `trailing\`, 3.5},
+		{int64(4), "", 4.5},
+		{int64(5), "with space", 5.5},
+	})
+	defer rec.Release()
+	enc := NewEncoder(Options{SkipNoRole: true})
+	if err := enc.Reset(rec); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		row  int
+		want string
+		err  error
+	}{
+		{0, "m ok=1.5 1\n", nil},
+		{1, "", ErrInvalidName},
+		{2, "", ErrInvalidName},
+		{3, "", ErrNoFields},
+		{4, "m with\\ space=5.5 5\n", nil},
+	} {
+		got, err := enc.AppendRow(nil, c.row)
+		if string(got) != c.want || !errors.Is(err, c.err) {
+			t.Errorf("row %d: got %q, %v; want %q, %v", c.row, got, err, c.want, c.err)
+		}
+	}
+}
