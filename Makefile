@@ -6,7 +6,7 @@ export INFLUXFRAME_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/influxframe
 # Packages tested with the race detector (the rest run without it).
 RACE_PKGS := ./sink/... ./internal/pipeline/... ./query/... ./cmd/...
 
-.PHONY: all build servers server1 server2 test test-short demo bench bench-e2e fuzz vet fmt clean
+.PHONY: all build servers server1 server2 test test-short demo bench bench-e2e bench-compare fuzz vet fmt clean
 
 all: build
 
@@ -45,10 +45,18 @@ bench: servers
 	$(GO) test -run '^$$' -bench ImportE2E -benchtime 1x ./sink/
 	$(MAKE) bench-e2e
 	scripts/bench-query.sh
+	$(MAKE) bench-compare
 
 bench-e2e: servers
 	KIND=1.8.10 scripts/bench-e2e.sh
 	KIND=2.0.9 scripts/bench-e2e.sh
+
+# bench-compare: issue 14's table in one run: influxframe against raw
+# posting on a real 1.8.10 (high and low cardinality), against a naive
+# client-library importer and a plain encoding/csv loop on a discarding
+# endpoint, and its peak RSS at 1M and 10M rows (about 10 minutes).
+bench-compare: servers
+	REPEAT=2 scripts/bench-compare.sh
 
 # fuzz runs every fuzz target for FUZZTIME (the seeds run in `make test`).
 FUZZTIME ?= 30s

@@ -23,6 +23,7 @@ data="out/bench/taxi-$rows.csv"
 [[ -s "$data" ]] || bin/gentaxi -rows "$rows" -mixed=false -out "$data"
 # shellcheck source=scripts/lib-server.sh
 source scripts/lib-server.sh
+need /usr/bin/time:time curl:curl python3:python3
 start_server "$kind"
 export INFLUXDB_V2_TOKEN="$INFLUX_TOKEN"
 conn=(--url "$INFLUX_URL" --bucket "$INFLUX_BUCKET")

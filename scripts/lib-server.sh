@@ -25,3 +25,17 @@ start_server() {
 	# shellcheck disable=SC1091
 	source "$tmp/server.env"
 }
+
+# need CMD:PACKAGE... installs the Debian package of each command that is
+# missing, so that make bench runs on a fresh machine as make test does.
+need() {
+	local missing=() c sudo=()
+	for c in "$@"; do
+		command -v "${c%%:*}" >/dev/null 2>&1 || missing+=("${c#*:}")
+	done
+	((${#missing[@]})) || return 0
+	echo "installing Debian packages: ${missing[*]}" >&2
+	[[ $(id -u) -ne 0 ]] && sudo=(sudo)
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
