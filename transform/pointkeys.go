@@ -30,9 +30,9 @@ type pointKeys struct {
 // of an out-of-order key decodes at most this many steps.
 const blockPoints = 64
 
-// seriesKeys holds one series' in-order points: 80 bytes and the steps
-// for a series of up to blockPoints points, which is what most series of
-// a high-cardinality input are.
+// seriesKeys holds one series' in-order points: 96 bytes, and the steps.
+// A series of up to blockPoints points (what most series of a
+// high-cardinality input are) has no more.
 type seriesKeys struct {
 	n       int32 // points
 	desc    bool  // time decreases (decided by the second point)
