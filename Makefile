@@ -6,7 +6,7 @@ export INFLUXFRAME_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/influxframe
 # Packages tested with the race detector (the rest run without it).
 RACE_PKGS := ./sink/... ./internal/pipeline/... ./query/... ./cmd/...
 
-.PHONY: all build servers server1 server2 test test-short demo bench bench-e2e bench-compare fuzz vet fmt clean
+.PHONY: all build servers server1 server2 spectrum test test-short demo bench bench-e2e bench-compare fuzz vet fmt clean
 
 all: build
 
@@ -20,17 +20,21 @@ server1:
 server2:
 	scripts/install-influxdb2.sh
 
+# spectrum fetches the csv-spectrum cases (npm) into the same cache, once.
+spectrum:
+	scripts/fetch-csv-spectrum.sh
+
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
 # test runs the whole suite, unit and integration, against real servers.
-test: servers vet
+test: servers spectrum vet
 	$(GO) test -timeout 12m -count=1 ./...
 	$(GO) test -race -timeout 12m -count=1 $(RACE_PKGS)
 
 # test-short skips nothing, but runs without the race detector.
-test-short: servers
+test-short: servers spectrum
 	$(GO) test -timeout 12m ./...
 
 # demo needs only InfluxDB 1.8.10.

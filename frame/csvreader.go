@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -21,11 +22,63 @@ import (
 // few records a streaming import holds at once bound its memory.
 const DefaultChunkSize = 16 * 1024
 
-// CSVOptions configure a CSVReader. The zero value reads comma-separated
-// text with a header row in chunks of DefaultChunkSize rows.
+// CSVOptions configure a CSVReader. The zero value sniffs the dialect
+// (see below) and reads chunks of DefaultChunkSize rows.
+//
+// The dialect. Comma, Quote, Decimal and NoHeader say how the input is
+// written; what they leave unset (0, false) is sniffed from the first 64
+// KiB of the input (its first 1000 records for the decimal separator and
+// the header), as DuckDB's read_csv sniffs it:
+//
+//   - the delimiter and the quote: each of the delimiters ',' ';' tab and
+//     '|', with the double quote and, when some field of the sample opens
+//     with it, the single quote, reads the sample, and the one that reads
+//     the most records, from the first, with the same number of fields
+//     (more than one) wins; among equals, the one whose cells are more
+//     often numbers, bools or timestamps, then the one with more fields,
+//     then the one whose quote opens fields, then the earlier in that
+//     order. No quoting is never sniffed: a stray quote is a syntax error
+//     at its line (give NoQuote). When no delimiter splits the first two
+//     records alike into several fields (or the first, and a syntax error
+//     follows it) and ',' splits no record, the input is a one-column
+//     table. Otherwise NewCSVReader fails with a *ParseError wrapping
+//     ErrDialect, which lists what each candidate made of the sample. A
+//     name ending in .tsv (also .tsv.gz) means Comma tab.
+//   - the decimal separator: ',' when the delimiter is not ',' and more
+//     cells of the sample are numbers written with a decimal comma ("1,5")
+//     than with a decimal point; '.' otherwise. Numbers have no thousands
+//     separator in either: with a decimal comma "1.234,5" and "1.5" are
+//     text.
+//   - the header: the first record names the columns unless each of its
+//     cells fits the kind the other records of the sample give its column
+//     (a number over numbers, a timestamp over timestamps; text columns
+//     tell nothing) and at least one does. Without a header the columns
+//     are named column0, column1, ... and the first record is data.
+//
+// NoSniff turns the sniffer off: Comma, Quote and Decimal left 0 are ',',
+// '"' and '.', and the first record is a header unless NoHeader. When all
+// of Comma, Quote and Decimal are given and NoHeader is set, nothing is
+// sniffed either. Dialect says what was used.
 type CSVOptions struct {
-	// Comma is the field delimiter (default ',').
+	// Comma is the field delimiter (default: sniffed; tab for a .tsv
+	// name). It may be any character but a line end.
 	Comma rune
+	// Quote is the quote character: an ASCII character such as the
+	// double or the single quote, or NoQuote when fields are not quoted
+	// (default: sniffed). Doubled inside a quoted field, it stands for
+	// itself.
+	Quote rune
+	// Decimal is the decimal separator of numbers, '.' or ',' (default:
+	// sniffed). ',' needs a delimiter other than ','.
+	Decimal rune
+	// NoHeader says that the first record is data, not column names;
+	// Header that it names the columns (default: sniffed; see the header
+	// rule above for the one case where sniffing can be wrong: names that
+	// look like the data under them, such as years).
+	NoHeader, Header bool
+	// NoSniff takes the defaults (',', '"', '.', a header) for the dialect
+	// options left unset, instead of sniffing them.
+	NoSniff bool
 	// Comment, if not 0, starts comment lines.
 	Comment rune
 	// ChunkSize is the number of rows per record (default DefaultChunkSize).
@@ -57,9 +110,15 @@ type CSVOptions struct {
 // CSVReader reads a CSV file into typed Arrow records. It infers the kind of
 // every column over every row when it is created, then yields records of
 // CSVOptions.ChunkSize rows with Next. It satisfies array.RecordReader.
+//
+// When its input is an io.ReaderAt (a file, a spool file, a bytes.Reader)
+// and GOMAXPROCS > 1, inference and conversion run on up to GOMAXPROCS
+// goroutines (see the package documentation); the reader is still used
+// from one goroutine, and Release stops them.
 type CSVReader struct {
 	name     string
 	opts     CSVOptions
+	dialect  Dialect
 	schema   *Schema
 	src      io.ReadSeeker
 	base     int64        // the offset in src where the input starts
@@ -67,7 +126,7 @@ type CSVReader struct {
 	shard    *shardSpan   // the part of the input read, when opts.Shard is set
 	closer   func() error // closes and removes what the reader opened
 	cr       *csvscan.Reader
-	convs    []converter
+	convs    []cellConv // of bld's builders, made by the first Next
 	bld      *array.RecordBuilder
 	cur      arrow.Record
 	lines    []int64
@@ -76,22 +135,32 @@ type CSVReader struct {
 	err      error
 	done     bool
 	refs     atomic.Int64
+
+	size   int64        // the input's bytes from base; -1 when unknown (a stream)
+	starts []chunkStart // where each chunk of rows begins, noted by inference
+	end    int64        // the offset from base where the rows end
+	wk     *workers     // converting chunks in parallel, when started
+	seq    bool         // Next converts the rows itself
 }
 
+// converter appends one cell of text to a builder (DataFrameReader's
+// string columns); the CSV reader appends bytes with cellConv.
 type converter func(b array.Builder, cell string) error
 
 // NewCSVReader infers the schema of the CSV text in r and returns a reader
-// for its records. name is used in errors ("-" for stdin). When r is an
-// io.ReadSeeker it is read twice; otherwise it is spooled to a temporary
-// file during inference. The reader does not close r.
+// for its records. name is used in errors ("-" for stdin), and a name
+// ending in .tsv means tab-separated. When r is an io.ReadSeeker it is read
+// twice; otherwise it is spooled to a temporary file during inference. The
+// dialect options left unset are sniffed from the first 64 KiB of the
+// input first (see CSVOptions). The reader does not close r.
 //
 // With opts.Shard set, r must be a seekable file (an io.ReadSeeker, and a
 // regular file when it is an *os.File): NewCSVReader scans all of it to
 // find the shard's byte range, then infers over the header and the
 // shard's rows.
 func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error) {
-	if opts.Comma == 0 {
-		opts.Comma = ','
+	if opts.Comma == 0 && isTSV(name) {
+		opts.Comma = '\t'
 	}
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = DefaultChunkSize
@@ -99,8 +168,8 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 	if opts.Allocator == nil {
 		opts.Allocator = memory.DefaultAllocator
 	}
-	if opts.Comma == opts.Comment || opts.Comma == '"' || opts.Comma == '\n' || opts.Comma == '\r' {
-		return nil, fmt.Errorf("frame: invalid CSV delimiter %q", opts.Comma)
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
 	if err := opts.Shard.check(); err != nil {
 		return nil, err
@@ -134,8 +203,31 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 		in = io.TeeReader(r, f)
 	}
 	start := int64(0)
+	cr.size = -1
 	if seekable {
 		start, _ = seeker.Seek(0, io.SeekCurrent)
+		if end, err := seeker.Seek(0, io.SeekEnd); err == nil {
+			cr.size = end - start
+		}
+		if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("frame: rewinding %s: %w", name, err)
+		}
+	}
+	cr.base = start
+	var sample []byte
+	whole := false
+	if opts.needsSample() {
+		var err error
+		if sample, whole, err = readSample(in); err != nil {
+			cr.closer()
+			return nil, fmt.Errorf("frame: reading %s: %w", name, err)
+		}
+		in = io.MultiReader(bytes.NewReader(sample), in)
+	}
+	var err error
+	if cr.dialect, err = sniff(sample, whole, opts, name); err != nil {
+		cr.closer()
+		return nil, err
 	}
 	if _, err := cr.infer(in); err != nil {
 		cr.closer()
@@ -153,12 +245,33 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 		return nil, fmt.Errorf("frame: rewinding %s: %w", name, err)
 	}
 	cr.cr = cr.newCSV(cr.src)
-	if _, err := cr.cr.Read(); err != nil { // header, checked by infer
-		cr.closer()
-		return nil, cr.wrap(err)
+	if cr.dialect.Header {
+		if _, err := cr.cr.Read(); err != nil { // checked by infer
+			cr.closer()
+			return nil, cr.wrap(err)
+		}
 	}
 	cr.bld = array.NewRecordBuilder(opts.Allocator, cr.schema.Arrow())
 	return cr, nil
+}
+
+// sniffShard decides the dialect of a shard's file from its first bytes,
+// as every process reading a shard of it does, and rewinds it.
+func (r *CSVReader) sniffShard(src io.ReadSeeker, base, size int64) error {
+	var sample []byte
+	whole := false
+	if r.opts.needsSample() {
+		var err error
+		if sample, whole, err = readSample(io.LimitReader(src, size)); err != nil {
+			return fmt.Errorf("frame: reading %s: %w", r.name, err)
+		}
+		if _, err := src.Seek(base, io.SeekStart); err != nil {
+			return fmt.Errorf("frame: rewinding %s: %w", r.name, err)
+		}
+	}
+	var err error
+	r.dialect, err = sniff(sample, whole, r.opts, r.name)
+	return err
 }
 
 // openShard makes r the reader of the shard opts.Shard of the seekable
@@ -170,6 +283,9 @@ func (r *CSVReader) openShard(in io.Reader) (*CSVReader, error) {
 		return nil, err
 	}
 	r.src, r.base = src, base
+	if err := r.sniffShard(src, base, size); err != nil {
+		return nil, err
+	}
 	spans, err := r.shardSpans(src, size, r.opts.Shard.N)
 	if err != nil {
 		return nil, err
@@ -203,12 +319,15 @@ func (r *CSVReader) shardRows(fields int) (*csvscan.Reader, error) {
 	return c, nil
 }
 
-// newCSV returns the record reader of in. csvscan keeps every byte of a
-// cell as it is (a CR LF inside quotes stays CR LF), ends lines at LF, CR
-// LF or a lone CR, and drops a BOM at the start.
+// newCSV returns the record reader of in, in the reader's dialect.
+// csvscan keeps every byte of a cell as it is (a CR LF inside quotes stays
+// CR LF), ends lines at LF, CR LF or a lone CR, and drops a BOM at the
+// start.
 func (r *CSVReader) newCSV(in io.Reader) *csvscan.Reader {
+	d := r.dial()
 	c := csvscan.NewReader(in)
-	c.Comma = r.opts.Comma
+	c.Comma = d.Delimiter
+	c.Quote = d.Quote
 	c.Comment = r.opts.Comment
 	c.ReuseRecord = true
 	return c
@@ -226,6 +345,10 @@ func (r *CSVReader) infer(in io.Reader) (int, error) {
 	if err != nil {
 		return 0, r.wrap(err)
 	}
+	comma := r.dialect.Decimal == ','
+	if !r.dialect.Header {
+		return r.inferRows(c, columnNames(len(header)), header, comma)
+	}
 	names := make([]string, len(header))
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
@@ -240,19 +363,54 @@ func (r *CSVReader) infer(in io.Reader) (int, error) {
 		seen[h] = i
 		names[i] = h
 	}
+	return r.inferRows(c, names, nil, comma)
+}
+
+// inferRows reads the rows of c, after the header if any, for infer:
+// first, if not nil, is the first row, already read from c (an input
+// without a header). A shard's rows are read from the shard instead, whose
+// first row is first when it is the shard of the first record.
+func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string, comma bool) (int, error) {
 	stats := make([]*Stats, len(names))
 	for i := range stats {
 		stats[i] = &Stats{}
 	}
 	if r.shard != nil {
-		if c, err = r.shardRows(len(header)); err != nil {
+		var err error
+		if c, err = r.shardRows(len(names)); err != nil {
 			return 0, err
 		}
+		first = nil
+	}
+	chunk := int64(r.opts.ChunkSize)
+	var sizes []int64 // the current chunk's bytes per column
+	if first != nil {
+		line, _ := c.FieldPos(0)
+		sizes = make([]int64, len(names))
+		r.starts = append(r.starts, chunkStart{c.RecordOffset(), line - 1, sizes})
+		for i, cell := range first {
+			stats[i].observeIn(cell, int64(line), comma)
+			sizes[i] += int64(len(cell))
+		}
+		r.total++
+	}
+	cols := make([]colInfer, len(names))
+	for i := range cols {
+		cols[i] = colInfer{st: stats[i], comma: comma}
+	}
+	if n, ra := r.inferWorkers(c); n > 1 {
+		if err := r.inferParallel(c, ra, n, cols, comma); err != nil {
+			return 0, err
+		}
+		if p := r.opts.Inferring; p != nil {
+			p(r.end, r.inputSize())
+		}
+		return r.decide(names, stats)
 	}
 	progress := r.opts.Inferring
 	size := r.inputSize()
 	for {
-		rec, err := c.Read()
+		rec, err := c.ReadBytes()
 		if err == io.EOF {
 			break
 		}
@@ -260,28 +418,39 @@ func (r *CSVReader) infer(in io.Reader) (int, error) {
 			return 0, r.wrap(err)
 		}
 		line, _ := c.FieldPos(0)
+		if r.total%chunk == 0 {
+			sizes = make([]int64, len(names))
+			r.starts = append(r.starts, chunkStart{c.RecordOffset(), line - 1, sizes})
+		}
 		for i, cell := range rec {
-			stats[i].observe(cell, int64(line))
+			cols[i].observe(cell, int64(line))
+			sizes[i] += int64(len(cell))
 		}
 		r.total++
 		if progress != nil && r.total%(64<<10) == 0 {
 			progress(c.InputOffset(), size)
 		}
 	}
+	r.end = c.InputOffset()
 	if progress != nil {
 		progress(c.InputOffset(), size)
 	}
-	cols := make([]Column, len(names))
+	return r.decide(names, stats)
+}
+
+// decide builds the schema from the columns' statistics, and returns the
+// number of columns.
+func (r *CSVReader) decide(names []string, stats []*Stats) (int, error) {
+	columns := make([]Column, len(names))
 	fields := make([]arrow.Field, len(names))
-	r.convs = make([]converter, len(names))
 	for i, n := range names {
 		k := stats[i].kind()
 		if forced, ok := r.opts.Kinds[n]; ok {
 			k = forced
 		}
-		cols[i], fields[i], r.convs[i] = textColumn(n, k, stats[i])
+		columns[i], fields[i], _ = textColumn(n, k, stats[i])
 	}
-	s, err := NewSchema(cols, "", arrow.NewSchema(fields, nil))
+	s, err := NewSchema(columns, "", arrow.NewSchema(fields, nil))
 	if err != nil {
 		return 0, err
 	}
@@ -357,25 +526,7 @@ func converterOf(k Kind) converter {
 			return nil
 		}
 	case KindFloat:
-		return func(b array.Builder, s string) error {
-			if blank(s) {
-				b.AppendNull()
-				return nil
-			}
-			v, ok := parseFloat(strings.TrimSpace(s))
-			if !ok {
-				if bv, isBool := parseBool(s); isBool {
-					v = 0
-					if bv {
-						v = 1
-					}
-				} else {
-					return ErrBadValue
-				}
-			}
-			b.(*array.Float64Builder).Append(v)
-			return nil
-		}
+		return floatConverter(false)
 	default:
 		return func(b array.Builder, s string) error {
 			if s == "" {
@@ -388,7 +539,56 @@ func converterOf(k Kind) converter {
 	}
 }
 
+// floatConverter returns the converter of a float column, whose numbers
+// have a decimal comma when comma is set.
+func floatConverter(comma bool) converter {
+	return func(b array.Builder, s string) error {
+		if blank(s) {
+			b.AppendNull()
+			return nil
+		}
+		v, ok := parseFloatIn(strings.TrimSpace(s), comma)
+		if !ok {
+			if bv, isBool := parseBool(s); isBool {
+				v = 0
+				if bv {
+					v = 1
+				}
+			} else {
+				return ErrBadValue
+			}
+		}
+		b.(*array.Float64Builder).Append(v)
+		return nil
+	}
+}
+
 func blank(s string) bool { return s == "" || strings.TrimSpace(s) == "" }
+
+// converters returns the cell converters of the builders of b, one per
+// column, for the schema's kinds.
+func (r *CSVReader) converters(b *array.RecordBuilder) []cellConv {
+	convs := make([]cellConv, len(r.schema.Columns))
+	for i, c := range r.schema.Columns {
+		convs[i] = cellConverter(c.Kind, b.Field(i), r.dialect.Decimal == ',')
+	}
+	return convs
+}
+
+// Dialect returns the dialect the reader reads, as given or sniffed.
+func (r *CSVReader) Dialect() Dialect { return r.dial() }
+
+// dial returns the reader's dialect, or, before it is decided, the one
+// its options give without sniffing.
+func (r *CSVReader) dial() Dialect {
+	if r.dialect.Delimiter != 0 {
+		return r.dialect
+	}
+	o := r.opts
+	o.NoSniff = true
+	d, _ := sniff(nil, true, o, r.name)
+	return d
+}
 
 // Schema returns the inferred schema, with Stats for every column.
 func (r *CSVReader) Schema() *arrow.Schema { return r.schema.Arrow() }
@@ -409,32 +609,40 @@ func (r *CSVReader) Next() bool {
 	if r.done || r.err != nil {
 		return false
 	}
-	r.lines = r.lines[:0]
-	n := 0
-	for n < r.opts.ChunkSize {
-		rec, err := r.cr.Read()
-		if err == io.EOF {
-			r.done = true
-			break
+	if r.wk == nil && !r.seq {
+		if n := r.parallelism(); n > 0 {
+			r.wk = r.startWorkers(n)
+		} else {
+			r.seq = true
 		}
-		if err != nil {
-			r.err = r.wrap(err)
-			return false
-		}
-		line, _ := r.cr.FieldPos(0)
-		for i, cell := range rec {
-			if err := r.convs[i](r.bld.Field(i), cell); err != nil {
-				_, col := r.cr.FieldPos(i)
-				_ = col
-				r.err = &ParseError{File: r.name, Line: int64(line), Column: i + 1,
-					ColumnName: r.schema.Columns[i].Name, Value: cell,
-					Err: fmt.Errorf("%w: %s", err, r.schema.Columns[i].Kind)}
-				return false
-			}
-		}
-		r.lines = append(r.lines, int64(line))
-		n++
 	}
+	if r.wk != nil {
+		out, ok := r.wk.next()
+		switch {
+		case !ok:
+			r.done = true
+		case out.err != nil:
+			r.err = out.err
+		default:
+			r.cur, r.lines = out.rec, out.lines
+			r.rows += out.rec.NumRows()
+			return true
+		}
+		r.wk.stop()
+		r.wk = nil
+		return false
+	}
+	if r.convs == nil {
+		r.convs = r.converters(r.bld)
+	}
+	r.reserve(r.bld, int(r.rows/int64(r.opts.ChunkSize)))
+	lines, done, err := r.convertRows(r.cr, r.convs, r.opts.ChunkSize, r.lines[:0])
+	r.lines, r.done = lines, done
+	if err != nil {
+		r.err = err
+		return false
+	}
+	n := len(lines)
 	if n == 0 {
 		return false
 	}
@@ -467,6 +675,10 @@ func (r *CSVReader) Release() {
 	if r.refs.Add(-1) != 0 {
 		return
 	}
+	if r.wk != nil {
+		r.wk.stop()
+		r.wk = nil
+	}
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
@@ -495,3 +707,4 @@ func (r *CSVReader) wrap(err error) error {
 }
 
 var _ array.RecordReader = (*CSVReader)(nil)
+var _ DialectReader = (*CSVReader)(nil)

@@ -29,7 +29,13 @@
 //	}
 //	if err := r.Err(); err != nil { ... }
 //
-// A CSV file's kinds are inferred over every row, not a sample (a stream is
+// A CSV file's dialect (its delimiter, quote, decimal separator and
+// whether its first record is a header) is sniffed from its first 64 KiB,
+// as DuckDB's read_csv does, unless CSVOptions gives it; a file whose
+// dialect cannot be decided is an error wrapping ErrDialect that lists
+// what was tried. The reader says which dialect it read (Dialect,
+// DialectReader). A CSV file's kinds are inferred over every row, not a
+// sample (a stream is
 // spooled to a temporary file first), following a promotion ladder per
 // column over every non-empty cell: bool, integer, float (integers and
 // floats promote to float), timestamp, text. A column holding both numbers
@@ -39,6 +45,17 @@
 // stay text (KindTime over an Arrow string column): which column is the time
 // column, and its layout and zone, are the transform package's decisions.
 // Records hold DefaultChunkSize rows unless told otherwise.
+//
+// Both passes use every core (GOMAXPROCS) when the input is a seekable
+// file (or a spool file, for conversion): inference splits the rows into
+// byte ranges at line ends, infers them at once, checks that each range
+// really began at a record (a cut can fall inside a quoted cell that spans
+// lines; such a range is read again) and merges them in order; conversion
+// hands each chunk of rows, whose first byte and line inference noted, to
+// a worker with its own record builder, and Next returns the chunks in
+// order. Rows, lines, Stats and errors are those of a reading in one
+// goroutine. Cells are read as bytes from the tokenizer's buffer, and only
+// the text of string columns is copied, into the Arrow builders.
 //
 // N processes can import one CSV file together, each reading one shard:
 // CSVOptions.Shard = Shard{K, N} reads only the records that start in the

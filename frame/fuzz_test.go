@@ -30,7 +30,7 @@ func FuzzCSVRoundTrip(f *testing.F) {
 			t.Fatalf("write: %v", err)
 		}
 		fr.Release()
-		fr2, err := ReadCSV(bytes.NewReader(first.Bytes()), "fuzz2.csv", CSVOptions{ChunkSize: 3})
+		fr2, err := ReadCSV(bytes.NewReader(first.Bytes()), "fuzz2.csv", CSVOptions{ChunkSize: 3, NoSniff: true})
 		if err != nil {
 			// Writing may turn cells into values whose reading fails
 			// only for a header made of spaces or a lone quote; report.

@@ -12,44 +12,108 @@ import (
 // Integers that look like years or epochs are integers: only the transform
 // stage decides that an integer column is a time column.
 func classify(s string) (k CellKind, nan bool) {
+	k, nan, _, _ = classifyDot(s)
+	return k, nan
+}
+
+// classifyDot is classify, with the layouts and fractional digits of a
+// time cell (timefmt.Detect's).
+func classifyDot(s string) (k CellKind, nan bool, mask uint32, frac int) {
 	if s == "" {
-		return CellEmpty, false
+		return CellEmpty, false, 0, 0
 	}
 	t := s
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		t = strings.TrimSpace(s)
 		if t == "" {
-			return CellEmpty, false
+			return CellEmpty, false, 0, 0
 		}
 	}
 	switch c := t[0]; {
 	case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.':
 		if isInt(t) {
 			if _, err := strconv.ParseInt(t, 10, 64); err == nil {
-				return CellInt, false
+				return CellInt, false, 0, 0
 			}
 			// Integers beyond int64 are still numbers.
-			return CellFloat, false
+			return CellFloat, false, 0, 0
 		}
 		if f, ok := parseFloat(t); ok {
-			return CellFloat, f != f || f > maxFloat || f < -maxFloat
+			return CellFloat, f != f || f > maxFloat || f < -maxFloat, 0, 0
 		}
 	case c == 't' || c == 'T' || c == 'f' || c == 'F':
 		if strings.EqualFold(t, "true") || strings.EqualFold(t, "false") {
-			return CellBool, false
+			return CellBool, false, 0, 0
 		}
 	case c == 'n' || c == 'N' || c == 'i' || c == 'I':
 		if f, ok := parseFloat(t); ok {
-			return CellFloat, f != f || f > maxFloat || f < -maxFloat
+			return CellFloat, f != f || f > maxFloat || f < -maxFloat, 0, 0
 		}
 	}
-	if m, _ := timefmt.Detect(s); m != 0 {
-		return CellTime, false
+	if m, fd := timefmt.Detect(s); m != 0 {
+		return CellTime, false, m, fd
 	}
-	return CellText, false
+	return CellText, false, 0, 0
 }
 
 const maxFloat = 1.7976931348623157e308
+
+// classifyIn is classify in a dialect whose decimal separator is a comma
+// when comma is set: then "1,5" is a float, and a number written with a
+// decimal point ("1.5", which could be 1.5 or, with a thousands point,
+// 15) is text.
+func classifyIn(s string, comma bool) (k CellKind, nan bool) {
+	k, nan, _, _ = classifyFull(s, comma)
+	return k, nan
+}
+
+// classifyFull is classifyIn, with classifyDot's layouts and fractional
+// digits of a time cell.
+func classifyFull(s string, comma bool) (k CellKind, nan bool, mask uint32, frac int) {
+	if !comma {
+		return classifyDot(s)
+	}
+	if i := strings.IndexByte(s, ','); i >= 0 {
+		if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s[i+1:], ',') < 0 {
+			var buf [64]byte
+			if len(s) <= len(buf) {
+				b := append(buf[:0], s...)
+				b[i] = '.'
+				if k, nan, _, _ := classifyDot(string(b)); k == CellFloat {
+					return k, nan, 0, 0
+				}
+			}
+		}
+		return classifyDot(s) // a timestamp or text
+	}
+	k, nan, mask, frac = classifyDot(s)
+	if k == CellFloat && strings.IndexByte(s, '.') >= 0 {
+		return CellText, false, 0, 0
+	}
+	return k, nan, mask, frac
+}
+
+// parseFloatIn is parseFloat of a trimmed cell in a dialect whose decimal
+// separator is a comma when comma is set (see classifyIn).
+func parseFloatIn(s string, comma bool) (float64, bool) {
+	if !comma {
+		return parseFloat(s)
+	}
+	if strings.IndexByte(s, '.') >= 0 {
+		return 0, false
+	}
+	i := strings.IndexByte(s, ',')
+	if i < 0 {
+		return parseFloat(s)
+	}
+	if strings.IndexByte(s[i+1:], ',') >= 0 || len(s) > 64 {
+		return 0, false
+	}
+	var buf [64]byte
+	b := append(buf[:0], s...)
+	b[i] = '.'
+	return parseFloat(string(b))
+}
 
 // nanOrInf reports whether s spells NaN or infinity as strconv reads them.
 func nanOrInf(s string) bool {
@@ -122,11 +186,14 @@ func parseBool(s string) (bool, bool) {
 }
 
 // observe adds one cell to the column statistics.
-func (s *Stats) observe(cell string, line int64) {
-	k, nan := classify(cell)
+func (s *Stats) observe(cell string, line int64) { s.observeIn(cell, line, false) }
+
+// observeIn adds one cell to the column statistics, reading numbers with
+// a decimal comma when comma is set.
+func (s *Stats) observeIn(cell string, line int64, comma bool) {
+	k, nan, mask, fd := classifyFull(cell, comma)
 	if k == CellTime {
-		m, fd := timefmt.Detect(cell)
-		s.Layouts |= m
+		s.Layouts |= mask
 		if fd > s.FracDigits {
 			s.FracDigits = fd
 		}

@@ -30,7 +30,6 @@ func (r *CSVReader) KeepText(names ...string) error {
 		}
 		cols[i].Kind = KindText
 		fields[i] = arrow.Field{Name: n, Type: arrowTypeOf(KindText), Nullable: true}
-		r.convs[i] = converterOf(KindText)
 		changed = true
 	}
 	if !changed {
@@ -43,5 +42,6 @@ func (r *CSVReader) KeepText(names ...string) error {
 	r.schema = s
 	r.bld.Release()
 	r.bld = array.NewRecordBuilder(r.opts.Allocator, s.Arrow())
+	r.convs = nil // the first Next makes them for the new builders
 	return nil
 }

@@ -18,7 +18,8 @@ import (
 // 1 <= K <= N.
 //
 // The parts. Let H be the offset just past the header record (past a BOM
-// and blank lines before it, and its line end) and S the size of the file.
+// and blank lines before it, and its line end; 0 for a file without a
+// header) and S the size of the file.
 // The data bytes [H, S) are cut at the N-1 points
 //
 //	c_i = H + floor(i*(S-H)/N), i = 1 .. N-1    (c_0 = H, c_N = S)
@@ -42,7 +43,9 @@ import (
 // file is the error of every shard, naming its line, as it is the error of
 // the whole file.
 //
-// Each shard reads the header from the start of the file, infers its
+// Every shard sniffs the dialect (see CSVOptions) from the first bytes of
+// the file, so all decide alike. Each shard reads the header from the
+// start of the file, infers its
 // kinds over the header and its own rows only, and keeps the file's line
 // numbers: Lines, the lines of Stats samples and of a *ParseError are those
 // of the whole file. TotalRows counts the shard's rows. Since each shard
@@ -167,12 +170,15 @@ type shardSpan struct {
 // record is read, so that an error anywhere is an error here.
 func (r *CSVReader) shardSpans(in io.Reader, size int64, n int) ([]shardSpan, error) {
 	c := r.newCSV(io.LimitReader(in, size))
-	if _, err := c.Read(); err == io.EOF {
-		return nil, &ParseError{File: r.name, Line: 1, Err: ErrNoHeader}
-	} else if err != nil {
-		return nil, r.wrap(err)
+	h := int64(0)
+	if r.dial().Header {
+		if _, err := c.Read(); err == io.EOF {
+			return nil, &ParseError{File: r.name, Line: 1, Err: ErrNoHeader}
+		} else if err != nil {
+			return nil, r.wrap(err)
+		}
+		h = c.InputOffset()
 	}
-	h := c.InputOffset()
 	// cut returns c_i = h + floor(i*(size-h)/n), in 128 bits: i*(size-h)
 	// may exceed an int64, the quotient cannot.
 	cut := func(i int) int64 {

@@ -79,9 +79,10 @@ type Contract struct {
 	TimeLayouts []string         `json:"time_layouts,omitempty"`
 	Precision   frame.Precision  `json:"precision"`
 	Columns     []ContractColumn `json:"columns"`
-	// Dialect describes how the input file is written. This package does
-	// not read it: it travels with the contract for the readers that do.
-	Dialect *Dialect `json:"dialect,omitempty"`
+	// Dialect is the CSV dialect the input was read in (nil for other
+	// inputs). This package does not enforce it: the caller reads later
+	// inputs in it (Dialect.CSVOptions), unless told otherwise.
+	Dialect *frame.Dialect `json:"dialect,omitempty"`
 }
 
 // ContractColumn is one input column of a contract.
@@ -93,12 +94,6 @@ type ContractColumn struct {
 	Role string `json:"role"`
 }
 
-// Dialect describes how a CSV input is written.
-type Dialect struct {
-	// Delimiter is the field delimiter ("," when empty).
-	Delimiter string `json:"delimiter,omitempty"`
-}
-
 // stringField reports whether a field column of the contract is a string
 // field.
 func (c ContractColumn) stringField() bool {
@@ -106,8 +101,16 @@ func (c ContractColumn) stringField() bool {
 }
 
 // Contract returns the schema decided for this input, to enforce on later
-// ones (Options.Contract).
-func (r *Reader) Contract() Contract { return r.n.contractOf() }
+// ones (Options.Contract), with the CSV dialect it was read in when it is
+// CSV (frame.DialectReader).
+func (r *Reader) Contract() Contract {
+	c := r.n.contractOf()
+	if dr, ok := r.src.(frame.DialectReader); ok {
+		d := dr.Dialect()
+		c.Dialect = &d
+	}
+	return c
+}
 
 func (n *normalizer) contractOf() Contract {
 	c := Contract{Version: ContractVersion, Measurement: n.report.Measurement, TimeColumn: n.report.TimeColumn,

@@ -51,10 +51,10 @@ func TestContractRoundTrip(t *testing.T) {
 		t.Errorf("read back %+v\nwrote %+v", back, c)
 	}
 	// The dialect travels, though this package does not read it.
-	c.Dialect = &Dialect{Delimiter: ";"}
+	c.Dialect = &frame.Dialect{Delimiter: ';', Quote: 0, Decimal: ',', Header: false}
 	buf.Reset()
 	c.WriteJSON(&buf)
-	if back, err := ReadContract(&buf); err != nil || back.Dialect == nil || back.Dialect.Delimiter != ";" {
+	if back, err := ReadContract(&buf); err != nil || back.Dialect == nil || *back.Dialect != *c.Dialect {
 		t.Errorf("dialect: %+v, %v", back, err)
 	}
 }

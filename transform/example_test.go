@@ -101,7 +101,14 @@ func ExampleReader_Contract() {
 	//       "kind": "float",
 	//       "role": "field"
 	//     }
-	//   ]
+	//   ],
+	//   "dialect": {
+	//     "delimiter": ",",
+	//     "quote": "\"",
+	//     "decimal": ".",
+	//     "header": true,
+	//     "sniffed": true
+	//   }
 	// }
 	// frame: mar.csv:3: column 3 (temp): input does not match the schema contract: column "temp" changed kind: kind float in the contract (field), mixed here, first text cell at line 3: "n/a"
 }

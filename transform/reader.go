@@ -81,7 +81,7 @@ func newReaderNormalizer(r frame.ChunkReader, opts Options) (*normalizer, error)
 	if rc, ok := r.(frame.RowCounter); ok {
 		rows = rc.TotalRows()
 	}
-	return newNormalizer(r.FrameSchema(), r.Name(), rows, opts)
+	return withDialect(r)(newNormalizer(r.FrameSchema(), r.Name(), rows, opts))
 }
 
 // Name returns the input's name.

@@ -2,9 +2,11 @@ package transform
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -33,7 +35,10 @@ type ColumnReport struct {
 // writer's counts (points written, rejected by the server) are not here:
 // the import summary adds them.
 type Report struct {
-	File        string          `json:"file"`
+	File string `json:"file"`
+	// Dialect is the CSV dialect the input was read in, given or sniffed
+	// (frame.DialectReader); nil for other inputs.
+	Dialect     *frame.Dialect  `json:"dialect,omitempty"`
 	Measurement string          `json:"measurement"`
 	TimeColumn  string          `json:"time_column"`
 	TimeFormat  string          `json:"time_format"`
@@ -121,14 +126,15 @@ func (r *Report) WriteColumns(w io.Writer) error {
 
 func (r *Report) writeColumns(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	file := r.File + dialectNote(r.Dialect)
 	switch {
 	case r.TimeColumn == "":
-		fmt.Fprintf(tw, "file %s -> measurement %q, no time column\n", r.File, r.Measurement)
+		fmt.Fprintf(tw, "file %s -> measurement %q, no time column\n", file, r.Measurement)
 	case r.TimeFormat == "":
-		fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (format undecided)\n", r.File, r.Measurement, r.TimeColumn)
+		fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (format undecided)\n", file, r.Measurement, r.TimeColumn)
 	default:
 		fmt.Fprintf(tw, "file %s -> measurement %q, time column %q (%s), precision %s\n",
-			r.File, r.Measurement, r.TimeColumn, r.TimeFormat, r.Precision)
+			file, r.Measurement, r.TimeColumn, r.TimeFormat, r.Precision)
 	}
 	fmt.Fprintln(tw, "COLUMN\tKIND\tROLE\tNULLS\tNAN\tACTION")
 	for _, c := range r.Columns {
@@ -165,6 +171,67 @@ func (r *Report) writeTotals(w io.Writer) error {
 		fmt.Fprintf(w, "  rejected %d: %s\n", r.Rejects[k], k)
 	}
 	return nil
+}
+
+// dialectNote names, for the report's first line, what a CSV dialect
+// does not share with frame.DefaultDialect: ` (delimiter ";", decimal ",";
+// sniffed)`, or nothing for the default dialect or another input.
+func dialectNote(d *frame.Dialect) string {
+	if d == nil || d.IsDefault() {
+		return ""
+	}
+	var parts []string
+	def := frame.DefaultDialect
+	if d.Delimiter != def.Delimiter {
+		parts = append(parts, "delimiter "+charName(d.Delimiter))
+	}
+	if d.Quote != def.Quote {
+		parts = append(parts, "quote "+charName(d.Quote))
+	}
+	if d.Decimal != def.Decimal {
+		parts = append(parts, "decimal "+charName(d.Decimal))
+	}
+	if !d.Header {
+		parts = append(parts, "no header")
+	}
+	note := " (" + strings.Join(parts, ", ")
+	if d.Sniffed {
+		note += "; sniffed"
+	}
+	return note + ")"
+}
+
+// charName names a dialect character: tab, none, or quoted.
+func charName(r rune) string {
+	switch r {
+	case '\t':
+		return "tab"
+	case 0:
+		return "none"
+	}
+	return strconv.QuoteRune(r)
+}
+
+// withDialect returns what newNormalizer returned, with the dialect of
+// src, when it reads one (frame.DialectReader), in the report, and in the
+// report of a *SchemaError. NewReader passes newNormalizer's results
+// through it.
+func withDialect(src frame.ChunkReader) func(*normalizer, error) (*normalizer, error) {
+	return func(n *normalizer, err error) (*normalizer, error) {
+		dr, ok := src.(frame.DialectReader)
+		if !ok {
+			return n, err
+		}
+		d := dr.Dialect()
+		if n != nil {
+			n.report.Dialect = &d
+		}
+		var se *SchemaError
+		if errors.As(err, &se) {
+			se.Report.Dialect = &d
+		}
+		return n, err
+	}
 }
 
 func describeSamples(s []frame.Sample) string {

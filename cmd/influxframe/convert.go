@@ -44,7 +44,7 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 	if _, err := frame.FormatOf(out); err != nil {
 		return usagef("convert: --out %v", err)
 	}
-	topts, err := sf.options()
+	topts, copts, err := sf.options()
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runConvert(ctx context.Context, args []string, s *streams) error {
 		wo.ProgressInterval = prog.interval
 		defer done()
 	}
-	r, err := importTable(ctx, s, name, openOptions(s, frame.Shard{}, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
+	r, err := importTable(ctx, s, name, openOptions(s, copts, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
 		return pipeline.Convert(ctx, in, out, wo)
 	})
 	printSummary(s.err, []result{r})

@@ -9,6 +9,7 @@ import (
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
 	"github.com/spf13/pflag"
 
+	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/influx"
 	"github.com/influxframe/influxframe/transform"
 )
@@ -69,6 +70,9 @@ type schemaFlags struct {
 	timezone   string
 	report     string
 	schema     string
+	// The CSV dialect; empty (false) is sniffed.
+	delimiter, decimal, quote string
+	noHeader, header          bool
 }
 
 func (f *schemaFlags) register(fs *pflag.FlagSet) {
@@ -84,11 +88,52 @@ func (f *schemaFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.strings, "strings", "drop", "undeclared text columns: drop|tag|field|reject")
 	fs.StringVar(&f.duplicates, "duplicates", "reject", "rows with the same tags and time: reject|last|offset")
 	fs.StringVar(&f.report, "report", "", "write the normalisation report as JSON to this file")
-	fs.StringVar(&f.schema, "schema", "", "enforce the schema file written by validate --schema-out: same columns, kinds, roles, time reading and precision")
+	fs.StringVar(&f.schema, "schema", "", "enforce the schema file written by validate --schema-out: same columns, kinds, roles, time reading and precision (and CSV dialect, unless given)")
+	fs.StringVar(&f.delimiter, "delimiter", "", "CSV field delimiter: , ; tab | or any one character (default: sniffed; tab for .tsv)")
+	fs.StringVar(&f.decimal, "decimal", "", "decimal separator of CSV numbers: . or , (default: sniffed)")
+	fs.StringVar(&f.quote, "quote", "", `CSV quote character: " or ', or none (default: sniffed)`)
+	fs.BoolVar(&f.noHeader, "no-header", false, "the first CSV row is data: columns are named column0, column1, ... (default: sniffed)")
+	fs.BoolVar(&f.header, "header", false, "the first CSV row names the columns, even when it looks like data (years, say) (default: sniffed)")
 }
 
-// options returns the transform options the flags describe.
-func (f *schemaFlags) options() (transform.Options, error) {
+// options returns the transform options and the CSV dialect options the
+// flags describe: the dialect is the --schema contract's, if it has one,
+// with the dialect flags given taking precedence.
+func (f *schemaFlags) options() (transform.Options, frame.CSVOptions, error) {
+	o, err := f.transformOptions()
+	if err != nil {
+		return o, frame.CSVOptions{}, err
+	}
+	var c frame.CSVOptions
+	if o.Contract != nil && o.Contract.Dialect != nil {
+		c = o.Contract.Dialect.CSVOptions()
+	}
+	if f.delimiter != "" {
+		if c.Comma, err = frame.ParseDelimiter(f.delimiter); err != nil {
+			return o, c, usagef("--delimiter: %v", err)
+		}
+	}
+	if f.decimal != "" {
+		if c.Decimal, err = frame.ParseDecimal(f.decimal); err != nil {
+			return o, c, usagef("--decimal: %v", err)
+		}
+	}
+	if f.quote != "" {
+		if c.Quote, err = frame.ParseQuote(f.quote); err != nil {
+			return o, c, usagef("--quote: %v", err)
+		}
+	}
+	if f.noHeader || f.header {
+		c.NoHeader, c.Header = f.noHeader, f.header
+	}
+	if err := c.CheckDialect(); err != nil {
+		return o, c, usagef("%v", err)
+	}
+	return o, c, nil
+}
+
+// transformOptions returns the transform options the flags describe.
+func (f *schemaFlags) transformOptions() (transform.Options, error) {
 	o := f.o
 	o.Mixed = transform.MixedPolicy(f.mixed)
 	o.Strings = transform.StringsPolicy(f.strings)

@@ -94,7 +94,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	if o.rejects != "" && len(files) > 1 {
 		return usagef("import: --rejects names one file, but %d inputs were given", len(files))
 	}
-	topts, err := o.schema.options()
+	topts, copts, err := o.schema.options()
 	if err != nil {
 		return err
 	}
@@ -107,6 +107,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 	if err != nil {
 		return usagef("import: --shard: %v", err)
 	}
+	copts.Shard = shard
 	if shard.N > 0 {
 		if len(files) != 1 || files[0] == "-" || pipeline.IsLineProtocol(files[0]) {
 			return usagef("import: --shard reads byte ranges of one CSV file")
@@ -142,7 +143,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			if pipeline.IsLineProtocol(name) {
 				return fmt.Errorf("%s: --dry-run prints the line protocol of tables; this one is line protocol already", name)
 			}
-			r, err := importTable(ctx, s, name, openOptions(s, shard, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
+			r, err := importTable(ctx, s, name, openOptions(s, copts, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
 				return sink.WriteFile(ctx, s.out, frame.FormatLineProtocol, in, wo)
 			})
 			res = append(res, r)
@@ -199,7 +200,7 @@ func runImport(ctx context.Context, args []string, s *streams) error {
 			fo.Precision = prec
 			r, err = importLP(ctx, s, client, org, bucket, name, fo)
 		} else {
-			r, err = importTable(ctx, s, name, openOptions(s, shard, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
+			r, err = importTable(ctx, s, name, openOptions(s, copts, prog, name), topts, func(in *transform.Reader) (sink.Stats, error) {
 				return sink.Write(ctx, client, org, bucket, in, fo)
 			})
 		}
@@ -237,7 +238,10 @@ func journalFor(wo *sink.Options, name string, o *importOptions, topts transform
 	key, err := pipeline.JournalKey(name, struct {
 		Schema                              transform.Options
 		Zone, Org, Bucket, Precision, Shard string
-	}{topts, topts.Location.String(), settings.Org, settings.Bucket, o.precision, o.shard})
+		Delimiter, Decimal, Quote           string
+		NoHeader                            bool
+	}{topts, topts.Location.String(), settings.Org, settings.Bucket, o.precision, o.shard,
+		o.schema.delimiter, o.schema.decimal, o.schema.quote, o.schema.noHeader})
 	if err != nil {
 		return usagef("import: --resume: %v", err)
 	}
@@ -277,9 +281,10 @@ func importTable(ctx context.Context, s *streams, name string, fo frame.OpenOpti
 }
 
 // openOptions are the options of frame.Open for one input: standard input,
-// a shard, and the display of the inference pass.
-func openOptions(s *streams, shard frame.Shard, prog *progress, name string) frame.OpenOptions {
-	fo := frame.OpenOptions{Stdin: s.in, CSVOptions: frame.CSVOptions{Shard: shard}}
+// the CSV options of the flags (dialect, shard), and the display of the
+// inference pass.
+func openOptions(s *streams, csv frame.CSVOptions, prog *progress, name string) frame.OpenOptions {
+	fo := frame.OpenOptions{Stdin: s.in, CSVOptions: csv}
 	if prog != nil {
 		fo.Inferring = prog.inferring(name)
 	}

@@ -60,7 +60,7 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	if len(files) == 0 {
 		return usagef("validate: no input file (use '-' for stdin)")
 	}
-	topts, err := sf.options()
+	topts, copts, err := sf.options()
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 	var res []result
 	var bad int64
 	for _, name := range files {
-		r, contract, err := validateOne(ctx, s, name, topts, check, prog)
+		r, contract, err := validateOne(ctx, s, name, topts, copts, check, prog)
 		if schemaOut != "" && contract != nil && err == nil {
 			if werr := writeContract(schemaOut, contract); werr != nil {
 				return werr
@@ -126,12 +126,12 @@ func runValidate(ctx context.Context, args []string, s *streams) error {
 
 // validateOne reads one input as import would and prints its report. It
 // returns the schema decided for the input, nil when there is none.
-func validateOne(ctx context.Context, s *streams, name string, topts transform.Options, check func(*transform.Reader) error, prog *progress) (result, *transform.Contract, error) {
+func validateOne(ctx context.Context, s *streams, name string, topts transform.Options, copts frame.CSVOptions, check func(*transform.Reader) error, prog *progress) (result, *transform.Contract, error) {
 	r := result{file: name}
 	if pipeline.IsLineProtocol(name) {
 		return r, nil, fmt.Errorf("%s: validate reads tables; line protocol is checked by the server on import", name)
 	}
-	in, err := pipeline.Open(ctx, name, openOptions(s, frame.Shard{}, prog, name), topts)
+	in, err := pipeline.Open(ctx, name, openOptions(s, copts, prog, name), topts)
 	if err != nil {
 		if rep := schemaReport(err); rep != nil {
 			r.report = rep

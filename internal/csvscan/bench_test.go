@@ -102,6 +102,27 @@ func BenchmarkRead(b *testing.B) {
 				readAllBench(b, r)
 			}
 		})
+		b.Run(in.name+"/csvscan-bytes", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r := NewReader(bytes.NewReader(data))
+				n := 0
+				for {
+					rec, err := r.ReadBytes()
+					if err == io.EOF {
+						break
+					}
+					if err != nil || len(rec) != 17 {
+						b.Fatal(err, len(rec))
+					}
+					n++
+				}
+				if n != 20001 {
+					b.Fatalf("%d records", n)
+				}
+			}
+		})
 		b.Run(in.name+"/encoding-csv", func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()

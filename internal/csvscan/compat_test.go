@@ -66,6 +66,7 @@ type options struct {
 	Comma           rune
 	Comment         rune
 	FieldsPerRecord int
+	Quote           rune // 0: '"'; -1: no quoting (csvscan only)
 }
 
 func newScanner(in io.Reader, o options) *Reader {
@@ -75,7 +76,28 @@ func newScanner(in io.Reader, o options) *Reader {
 	}
 	r.Comment = o.Comment
 	r.FieldsPerRecord = o.FieldsPerRecord
+	switch {
+	case o.Quote < 0:
+		r.Quote = 0
+	case o.Quote > 0:
+		r.Quote = o.Quote
+	}
 	return r
+}
+
+// bytesReader reads with ReadBytes, as a recordReader.
+type bytesReader struct{ *Reader }
+
+func (b bytesReader) Read() ([]string, error) {
+	rec, err := b.ReadBytes()
+	if len(rec) == 0 {
+		return nil, err // as Read returns no field
+	}
+	out := make([]string, len(rec))
+	for i, f := range rec {
+		out[i] = string(f)
+	}
+	return out, err
 }
 
 func newCSV(in io.Reader, o options) *csv.Reader {

@@ -16,16 +16,22 @@
 // which must be followed by Comma or a line end (else ErrQuote); "" inside
 // it stands for one quote; every other byte in it, line ends included, is
 // part of the field as it is. An unquoted field holds no quote (else
-// ErrBareQuote). Blank lines, and lines that begin with Comment when
-// Comment is set, are skipped between records. FieldsPerRecord checks
-// the number of fields (ErrFieldCount). Fields are strings holding the
+// ErrBareQuote). The quote is Quote, '"' by default: another ASCII
+// character (the single quote) quotes alike, and 0 means no quoting at
+// all: quotes are then ordinary bytes and a field ends at the next Comma
+// or line end. Blank lines, and lines that begin with Comment when Comment
+// is set, are skipped between records. FieldsPerRecord checks the number
+// of fields (ErrFieldCount). Fields are strings holding the
 // input's bytes: invalid UTF-8 is kept, never replaced.
 //
 // # Call order
 //
 // Create a Reader with NewReader, set its option fields, then call Read
-// until it returns io.EOF. FieldPos tells where each field of the last
-// record began; InputOffset tells how far the input has been read. A
+// (or ReadBytes, which makes no strings) until it returns io.EOF.
+// FieldPos tells where each field of the last record began; InputOffset
+// and LinesRead tell how far the input has been read, RecordOffset where
+// the last record began, and StartAt lets a Reader begin at a record in
+// the middle of a text with the same positions. A
 // *ParseError carries the 1-based line and column of a syntax error and
 // unwraps to ErrQuote, ErrBareQuote or ErrFieldCount. These sentinels are
 // the very values of encoding/csv (csvscan.ErrQuote == csv.ErrQuote), so
@@ -62,6 +68,8 @@
 //
 // Read allocates one string per record, holding all its fields (so that
 // keeping one field keeps the text of its whole record), and with
-// ReuseRecord set reuses the slice of the previous call. The input is read
+// ReuseRecord set reuses the slice of the previous call. ReadBytes
+// allocates nothing once its buffers have grown: its fields are slices of
+// the Reader's buffers, valid until the next call. The input is read
 // through a buffer of 64 KiB that grows to hold the longest line.
 package csvscan

@@ -26,6 +26,9 @@ import (
 //     for the position of a quoted field left open after the last line end.
 //  3. Buffering: data read one byte at a time into a small buffer gives
 //     the same as data read whole.
+//  4. ReadBytes gives the same records, positions, errors and offsets as
+//     Read, whole and byte by byte, also with the single quote and without
+//     quoting.
 func FuzzRead(f *testing.F) {
 	for _, tt := range readTests {
 		_, _, input := makePositions(tt.Input)
@@ -53,6 +56,9 @@ func FuzzRead(f *testing.F) {
 		{Comma: 'λ', Comment: '€', FieldsPerRecord: -1},
 		{Comma: '\t', FieldsPerRecord: 2},
 		{Comma: ',', Comment: ';', FieldsPerRecord: 0},
+		{Comma: ';', FieldsPerRecord: -1, Quote: '\''},
+		{Comma: ',', FieldsPerRecord: 0, Quote: -1},
+		{Comma: 'λ', FieldsPerRecord: -1, Quote: -1},
 	}
 
 	f.Fuzz(func(t *testing.T, data string, useCRLF bool, sel uint8) {
@@ -117,6 +123,19 @@ func FuzzRead(f *testing.F) {
 		small.bufSize = 4
 		if bytewise := transcript(small); !reflect.DeepEqual(whole, bytewise) {
 			t.Fatalf("reading %q whole and byte by byte differ:\nwhole   %+v\nbytes   %+v", data, whole, bytewise)
+		}
+
+		// 4. ReadBytes.
+		if got := transcript(bytesReader{newScanner(strings.NewReader(data), o)}); !reflect.DeepEqual(whole, got) {
+			t.Fatalf("reading %q with %+v, Read and ReadBytes differ:\nRead      %+v\nReadBytes %+v", data, o, whole, got)
+		}
+		small = newScanner(iotest.OneByteReader(strings.NewReader(data)), o)
+		small.bufSize = 4
+		if got := transcript(bytesReader{small}); !reflect.DeepEqual(whole, got) {
+			t.Fatalf("reading %q byte by byte with %+v, Read and ReadBytes differ:\nRead      %+v\nReadBytes %+v", data, o, whole, got)
+		}
+		if o.Quote != 0 {
+			return // encoding/csv quotes with '"'
 		}
 
 		// 2. Same as encoding/csv without CR.

@@ -46,10 +46,18 @@ var (
 	ErrFieldCount = csv.ErrFieldCount
 )
 
-var errInvalidDelim = errors.New("csvscan: invalid field or comment delimiter")
+var errInvalidDelim = errors.New("csvscan: invalid field delimiter, comment or quote character")
 
-func validDelim(r rune) bool {
-	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
+func validDelim(r, quote rune) bool {
+	return r != 0 && r != quote && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
+}
+
+// validOptions reports whether Comma, Comment and Quote are valid together.
+func (r *Reader) validOptions() bool {
+	if r.Quote != 0 && (r.Quote >= utf8.RuneSelf || r.Quote == '\r' || r.Quote == '\n') {
+		return false
+	}
+	return r.Comma != r.Comment && validDelim(r.Comma, r.Quote) && (r.Comment == 0 || validDelim(r.Comment, r.Quote))
 }
 
 // bom is the UTF-8 byte order mark, dropped at the start of the input.
@@ -66,8 +74,15 @@ const defaultBufSize = 64 << 10
 // invalid Comma or Comment makes every Read fail.
 type Reader struct {
 	// Comma is the field delimiter, ',' by default. It must be a valid
-	// rune other than 0, '"', '\r', '\n' and utf8.RuneError.
+	// rune other than 0, Quote, '\r', '\n' and utf8.RuneError.
 	Comma rune
+
+	// Quote is the quote character, '"' by default. 0 means no quoting:
+	// every byte, '"' included, is an ordinary byte of its field, and a
+	// field ends at the next Comma or line end. Quote must be 0 or an
+	// ASCII character other than Comma, Comment, '\r' and '\n'; doubled
+	// inside a quoted field, it stands for itself.
+	Quote rune
 
 	// Comment, if not 0, starts comment lines: a line that begins with it
 	// between records is skipped. It has the same constraints as Comma
@@ -90,6 +105,7 @@ type Reader struct {
 	pos     int   // next unread byte of buf
 	end     int   // end of the buffered bytes
 	lf      int   // buf[pos:lf] holds no '\n'; see findLF
+	cr      int   // buf[pos:cr] holds no '\r'; see findCR
 	rerr    error // error from rd, returned once buf is drained
 	bufSize int   // initial size of buf
 	started bool  // the BOM check is done
@@ -107,6 +123,7 @@ type Reader struct {
 	fieldIndexes   []int
 	fieldPositions []position
 	lastRecord     []string
+	lastBytes      [][]byte
 }
 
 type position struct {
@@ -115,7 +132,7 @@ type position struct {
 
 // NewReader returns a Reader that reads from r, through its own buffer.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{Comma: ',', rd: r, bufSize: defaultBufSize}
+	return &Reader{Comma: ',', Quote: '"', rd: r, bufSize: defaultBufSize}
 }
 
 // Read reads one record, a slice of fields. It returns io.EOF, and no
@@ -153,6 +170,13 @@ func (r *Reader) FieldPos(field int) (line, column int) {
 // where the next one begins. It counts a dropped BOM.
 func (r *Reader) InputOffset() int64 {
 	return r.offset
+}
+
+// LinesRead returns the number of lines read so far, up to InputOffset
+// (those StartAt says come before the input included): the line before
+// the next record's, or before the blank lines and comments ahead of it.
+func (r *Reader) LinesRead() int {
+	return r.numLine
 }
 
 // RecordOffset returns the offset in the input of the first byte of the
@@ -195,6 +219,7 @@ func (r *Reader) fill() int {
 		r.pos = 0
 		r.end -= d
 		r.lf -= d
+		r.cr -= d
 	}
 	if r.end == len(r.buf) {
 		nb := make([]byte, 2*len(r.buf))
@@ -255,12 +280,13 @@ func (r *Reader) readLine() (line []byte, nl int, err error) {
 	if !r.started {
 		r.start()
 	}
-	s := r.pos // buf[pos:s] holds no '\r'
 	for {
 		r.findLF()
-		i := -1
-		if j := bytes.IndexByte(r.buf[s:r.lf], '\r'); j >= 0 {
-			i = s + j
+		r.findCR()
+		var i int
+		switch {
+		case r.cr < r.lf: // a CR ends the line, alone or before LF
+			i = r.cr
 			if i+1 < r.end {
 				nl = 1
 				if r.buf[i+1] == '\n' {
@@ -269,14 +295,12 @@ func (r *Reader) readLine() (line []byte, nl int, err error) {
 			} else if r.rerr != nil {
 				nl = 1
 			} else {
-				// A CR at the end of the buffered bytes: LF may follow.
-				s = i
-				s -= r.fill()
+				r.fill() // a CR at the end of the buffered bytes: LF may follow
 				continue
 			}
-		} else if r.lf < r.end {
+		case r.lf < r.end:
 			i, nl = r.lf, 1
-		} else if r.rerr != nil {
+		case r.rerr != nil:
 			if r.rerr != io.EOF {
 				return nil, 0, r.rerr
 			}
@@ -284,9 +308,8 @@ func (r *Reader) readLine() (line []byte, nl int, err error) {
 				return nil, 0, io.EOF
 			}
 			i, nl = r.end, 0
-		} else {
-			s = r.lf // = r.end: all searched
-			s -= r.fill()
+		default:
+			r.fill()
 			continue
 		}
 		line = r.buf[r.pos : i+nl]
@@ -294,6 +317,22 @@ func (r *Reader) readLine() (line []byte, nl int, err error) {
 		r.numLine++
 		r.offset += int64(len(line))
 		return line, nl, nil
+	}
+}
+
+// findCR sets r.cr to the index of the first '\r' in buf[pos:end], or to
+// end if there is none, keeping the invariant that buf[pos:cr] holds no
+// '\r', as findLF does for '\n': each byte is searched once.
+func (r *Reader) findCR() {
+	if r.cr < r.pos {
+		r.cr = r.pos
+	}
+	if r.cr < r.end && r.buf[r.cr] != '\r' {
+		if i := bytes.IndexByte(r.buf[r.cr:r.end], '\r'); i >= 0 {
+			r.cr += i
+		} else {
+			r.cr = r.end
+		}
 	}
 }
 
@@ -308,18 +347,104 @@ func startsWithRune(b []byte, c rune) bool {
 
 // readRecord reads the next record into dst, which it reuses if it can.
 func (r *Reader) readRecord(dst []string) ([]string, error) {
-	if r.Comma == r.Comment || !validDelim(r.Comma) || (r.Comment != 0 && !validDelim(r.Comment)) {
-		return nil, errInvalidDelim
+	content, quote, simple, err := r.tokenize()
+	if _, syntax := err.(*ParseError); err != nil && !syntax {
+		return nil, err
+	}
+	if simple {
+		// The usual case: a record of one line whose quoted fields hold
+		// no quote and no line end. Its fields are sliced from one
+		// string of the line.
+		str := string(content)
+		dst = sized(dst, len(r.fieldIndexes))
+		for i, end := range r.fieldIndexes {
+			begin := r.fieldPositions[i].col - 1
+			if begin < end && r.Quote != 0 && str[begin] == quote {
+				begin++ // a quoted field
+			}
+			dst[i] = str[begin:end]
+		}
+	} else {
+		str := string(r.recordBuffer)
+		dst = sized(dst, len(r.fieldIndexes))
+		pre := 0
+		for i, end := range r.fieldIndexes {
+			dst[i] = str[pre:end]
+			pre = end
+		}
+	}
+	return dst, r.checkCount(len(dst), err)
+}
+
+// ReadBytes reads one record as Read does, without making strings: its
+// fields are slices of the Reader's own buffers, and the slice holding
+// them is reused. Both are valid until the next call to Read or
+// ReadBytes; copy what must last longer. Once its buffers have grown to
+// the longest record, ReadBytes allocates nothing. It returns the same
+// errors as Read, and io.EOF with no record at the end of the input.
+func (r *Reader) ReadBytes() (record [][]byte, err error) {
+	content, quote, simple, err := r.tokenize()
+	if _, syntax := err.(*ParseError); err != nil && !syntax {
+		return nil, err
+	}
+	dst := r.lastBytes[:0]
+	if simple {
+		for i, end := range r.fieldIndexes {
+			begin := r.fieldPositions[i].col - 1
+			if begin < end && r.Quote != 0 && content[begin] == quote {
+				begin++ // a quoted field
+			}
+			dst = append(dst, content[begin:end:end])
+		}
+	} else {
+		pre := 0
+		for _, end := range r.fieldIndexes {
+			dst = append(dst, r.recordBuffer[pre:end:end])
+			pre = end
+		}
+	}
+	r.lastBytes = dst
+	return dst, r.checkCount(len(dst), err)
+}
+
+// checkCount returns err, or, when there is none, the ErrFieldCount of a
+// record of n fields that FieldsPerRecord does not allow (setting it from
+// the first record when it is 0).
+func (r *Reader) checkCount(n int, err error) error {
+	if err != nil {
+		return err
+	}
+	if r.FieldsPerRecord > 0 {
+		if n != r.FieldsPerRecord {
+			line := r.fieldPositions[0].line
+			return &ParseError{StartLine: line, Line: line, Column: 1, Err: ErrFieldCount}
+		}
+	} else if r.FieldsPerRecord == 0 {
+		r.FieldsPerRecord = n
+	}
+	return nil
+}
+
+// tokenize reads the next record and finds its fields. When simple, the
+// record is the line content, field i starting at fieldPositions[i].col-1
+// (one byte further when that is quote) and ending at fieldIndexes[i];
+// otherwise the fields are unquoted one after another in recordBuffer,
+// field i ending at fieldIndexes[i]. quote is the byte that quotes, or the
+// comma without quoting. An error that is not a *ParseError (reading the
+// input failed, or the end of the input) comes with nothing else; a
+// *ParseError comes with the fields read before it.
+func (r *Reader) tokenize() (content []byte, quote byte, simple bool, err error) {
+	if !r.validOptions() {
+		return nil, 0, false, errInvalidDelim
 	}
 
 	// Read the first line, skipping blank lines and comments.
 	var line []byte
 	var nl int
 	for {
-		var err error
 		line, nl, err = r.readLine()
 		if err != nil {
-			return nil, err
+			return nil, 0, false, err
 		}
 		if len(line) == nl {
 			continue // blank line
@@ -332,64 +457,42 @@ func (r *Reader) readRecord(dst []string) ([]string, error) {
 	r.recOffset = r.offset - int64(len(line))
 
 	var comma [utf8.UTFMax]byte
-	commaLen := utf8.EncodeRune(comma[:], r.Comma)
+	commaLen := 1
+	if r.Comma < utf8.RuneSelf {
+		comma[0] = byte(r.Comma)
+	} else {
+		commaLen = utf8.EncodeRune(comma[:], r.Comma)
+	}
 	recLine := r.numLine
-	content := line[:len(line)-nl]
+	content = line[:len(line)-nl]
 
-	var err error
-	var str string
-	var simple bool
 	var start int
+	// Without quoting, the quote byte searched for is the comma itself,
+	// which the scans find as a comma first.
+	quote = byte(r.Quote)
+	if r.Quote == 0 {
+		quote = comma[0]
+	}
 	if commaLen == 1 {
-		simple, start = r.scanLine(content, comma[0], recLine)
+		simple, start = r.scanLine(content, comma[0], quote, recLine)
 	} else {
 		simple, start = r.scanLineRune(content, comma[:commaLen], recLine)
 	}
 	if simple {
-		// The usual case: a record of one line whose quoted fields hold
-		// no quote and no line end. Its fields are sliced from one
-		// string of the line.
-		str = string(content)
-		dst = sized(dst, len(r.fieldIndexes))
-		for i, end := range r.fieldIndexes {
-			begin := r.fieldPositions[i].col - 1
-			if begin < end && str[begin] == '"' {
-				begin++ // a quoted field
-			}
-			dst[i] = str[begin:end]
-		}
-	} else {
-		err = r.parseQuoted(content, start, line[len(content):], comma[:commaLen])
-		if err != nil {
-			if _, ok := err.(*ParseError); !ok {
-				return nil, err // reading the input failed
-			}
-		}
-		str = string(r.recordBuffer)
-		dst = sized(dst, len(r.fieldIndexes))
-		pre := 0
-		for i, end := range r.fieldIndexes {
-			dst[i] = str[pre:end]
-			pre = end
+		return content, quote, true, nil
+	}
+	err = r.parseQuoted(content, start, line[len(content):], comma[:commaLen], quote)
+	if err != nil {
+		if _, ok := err.(*ParseError); !ok {
+			return nil, 0, false, err // reading the input failed
 		}
 	}
-
-	if err == nil {
-		if r.FieldsPerRecord > 0 {
-			if len(dst) != r.FieldsPerRecord {
-				err = &ParseError{StartLine: recLine, Line: recLine, Column: 1, Err: ErrFieldCount}
-			}
-		} else if r.FieldsPerRecord == 0 {
-			r.FieldsPerRecord = len(dst)
-		}
-	}
-	return dst, err
+	return nil, quote, false, err
 }
 
 const (
 	lsb  = 0x0101010101010101
 	low7 = 0x7f7f7f7f7f7f7f7f
-	qpat = '"' * lsb // a quote in every byte
 )
 
 // zeroBytes returns x with bit 7 of each byte set when that byte of x is
@@ -400,79 +503,109 @@ func zeroBytes(x uint64) uint64 {
 
 // scanLine splits content, a line without its line end, into fields at
 // the one-byte comma when the line is a whole record whose quoted fields
-// hold neither a quote nor a line end: it sets fieldIndexes to the end of
+// hold neither a quote nor a line end (quote is the comma itself when
+// there is no quoting): it sets fieldIndexes to the end of
 // each field and fieldPositions to its first byte (the opening quote of a
 // quoted field) and reports true. Otherwise it reports false, and the
 // fields before the one it stopped at, which begins at content[start:],
 // for parseQuoted to go on from.
-func (r *Reader) scanLine(content []byte, comma byte, line int) (ok bool, start int) {
-	r.fieldIndexes = r.fieldIndexes[:0]
-	r.fieldPositions = r.fieldPositions[:0]
+func (r *Reader) scanLine(content []byte, comma, quote byte, line int) (ok bool, start int) {
+	fi := r.fieldIndexes[:0]
+	fp := r.fieldPositions[:0]
 	cpat := uint64(comma) * lsb
+	qpat := uint64(quote) * lsb
 	n := len(content)
+	// The stops (commas and quotes) of the eight bytes from base, as bit 7
+	// of their byte in m, those before the scan point cleared: a word is
+	// loaded once for all the fields that end in it.
+	base, m := 0, uint64(0)
+	loaded := false
 	for {
-		if start < n && content[start] == '"' {
-			j := bytes.IndexByte(content[start+1:], '"')
+		if start < n && content[start] == quote && quote != comma {
+			j := bytes.IndexByte(content[start+1:], quote)
 			if j < 0 {
+				r.fieldIndexes, r.fieldPositions = fi, fp
 				return false, start // a line end inside quotes, or no closing quote
 			}
 			end := start + 1 + j
 			if end+1 < n && content[end+1] != comma {
+				r.fieldIndexes, r.fieldPositions = fi, fp
 				return false, start // "" inside the field, or a syntax error
 			}
-			r.fieldPositions = append(r.fieldPositions, position{line, start + 1})
-			r.fieldIndexes = append(r.fieldIndexes, end)
+			fp = append(fp, position{line, start + 1})
+			fi = append(fi, end)
 			if end+1 == n {
+				r.fieldIndexes, r.fieldPositions = fi, fp
 				return true, 0
 			}
 			start = end + 2
+			loaded = false
 			continue
 		}
 		// An unquoted field ends at the next comma; a quote in it is an
-		// error. This is indexStop, written out: a call per field costs.
-		k := n
-		for pos := start; pos < n; {
-			if pos+8 > cap(content) {
-				if c := content[pos]; c == comma || c == '"' {
-					k = pos
-					break
-				}
-				pos++
-				continue
-			}
-			w := binary.LittleEndian.Uint64(content[pos : pos+8])
-			m := zeroBytes(w^cpat) | zeroBytes(w^qpat)
-			if n-pos < 8 {
-				m &= 1<<(8*(n-pos)) - 1
-			}
-			if m != 0 {
-				k = pos + bits.TrailingZeros64(m)>>3
-				break
-			}
-			pos += 8
+		// error.
+		if loaded && start < base+8 {
+			m &^= 1<<(8*uint(start-base)) - 1
+		} else {
+			base, m = start, stopsAt(content, start, cpat, qpat)
+			loaded = true
 		}
-		if k < n && content[k] == '"' {
+		for m == 0 && base+8 < n {
+			base += 8
+			m = stopsAt(content, base, cpat, qpat)
+		}
+		k := n
+		if m != 0 {
+			k = base + bits.TrailingZeros64(m)>>3
+		}
+		if k < n && content[k] != comma {
+			r.fieldIndexes, r.fieldPositions = fi, fp
 			return false, start // a bare quote
 		}
-		r.fieldPositions = append(r.fieldPositions, position{line, start + 1})
-		r.fieldIndexes = append(r.fieldIndexes, k)
+		fp = append(fp, position{line, start + 1})
+		fi = append(fi, k)
 		if k == n {
+			r.fieldIndexes, r.fieldPositions = fi, fp
 			return true, 0
 		}
 		start = k + 1
 	}
 }
 
+// stopsAt returns the stops (comma or quote bytes, given as patterns) of
+// b[pos:pos+8] within len(b), as bit 7 of their byte: eight bytes read at
+// once when b's capacity allows, reading past len(b) (buffered input,
+// ignored).
+func stopsAt(b []byte, pos int, cpat, qpat uint64) uint64 {
+	n := len(b)
+	if pos+8 > cap(b) {
+		var m uint64
+		for i := 0; i < 8 && pos+i < n; i++ {
+			if c := b[pos+i]; c == byte(cpat) || c == byte(qpat) {
+				m |= 0x80 << (8 * uint(i))
+			}
+		}
+		return m
+	}
+	w := binary.LittleEndian.Uint64(b[pos : pos+8 : pos+8])
+	m := zeroBytes(w^cpat) | zeroBytes(w^qpat)
+	if n-pos < 8 {
+		m &= 1<<(8*uint(n-pos)) - 1
+	}
+	return m
+}
+
 // indexStop returns the index in b of the first comma or quote, or len(b)
 // if there is none: the end of an unquoted field. It looks eight bytes at
 // a time, which costs less than bytes.IndexByte on short fields, reading
 // past len(b) up to cap(b) (buffered input, ignored).
-func indexStop(b []byte, comma byte) int {
+func indexStop(b []byte, comma, quote byte) int {
 	cpat := uint64(comma) * lsb
+	qpat := uint64(quote) * lsb
 	n := len(b)
 	for pos := 0; pos < n; {
 		if pos+8 > cap(b) {
-			if c := b[pos]; c == comma || c == '"' {
+			if c := b[pos]; c == comma || c == quote {
 				return pos
 			}
 			pos++
@@ -492,11 +625,11 @@ func indexStop(b []byte, comma byte) int {
 }
 
 // scanLineRune is scanLine for a comma of several bytes, and only for
-// lines without quotes.
+// lines without quotes (any line, without quoting).
 func (r *Reader) scanLineRune(content, comma []byte, line int) (ok bool, start int) {
 	r.fieldIndexes = r.fieldIndexes[:0]
 	r.fieldPositions = r.fieldPositions[:0]
-	if bytes.IndexByte(content, '"') >= 0 {
+	if r.Quote != 0 && bytes.IndexByte(content, byte(r.Quote)) >= 0 {
 		return false, 0
 	}
 	for {
@@ -525,12 +658,12 @@ func sized(dst []string, n int) []string {
 // recordBuffer, unquoted, their ends to fieldIndexes and their positions
 // to fieldPositions, reading further lines while a quoted field goes on.
 // It returns a *ParseError, or the error reading the input.
-func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte) error {
+func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte, quote byte) error {
 	recLine := r.numLine
 	r.recordBuffer = r.recordBuffer[:0]
 	for i, end := range r.fieldIndexes {
 		s := r.fieldPositions[i].col - 1
-		if s < end && content[s] == '"' {
+		if s < end && r.Quote != 0 && content[s] == quote {
 			s++
 		}
 		r.recordBuffer = append(r.recordBuffer, content[s:end]...)
@@ -539,13 +672,13 @@ func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte) erro
 	content = content[start:]
 	pos := position{line: r.numLine, col: start + 1}
 	for {
-		if len(content) == 0 || content[0] != '"' {
+		if len(content) == 0 || r.Quote == 0 || content[0] != quote {
 			// An unquoted field: a quote in it is an error.
 			var i int
 			field := content
 			if len(comma) == 1 {
-				i = indexStop(content, comma[0])
-				if i < len(content) && content[i] == '"' {
+				i = indexStop(content, comma[0], quote)
+				if i < len(content) && content[i] != comma[0] {
 					return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col + i, Err: ErrBareQuote}
 				}
 				field = content[:i]
@@ -556,7 +689,7 @@ func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte) erro
 				if i = bytes.Index(content, comma); i >= 0 {
 					field = content[:i]
 				}
-				if j := bytes.IndexByte(field, '"'); j >= 0 {
+				if j := bytes.IndexByte(field, quote); j >= 0 && r.Quote != 0 {
 					return &ParseError{StartLine: recLine, Line: pos.line, Column: pos.col + j, Err: ErrBareQuote}
 				}
 			}
@@ -576,7 +709,7 @@ func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte) erro
 		content = content[1:]
 		pos.col++
 		for {
-			i := bytes.IndexByte(content, '"')
+			i := bytes.IndexByte(content, quote)
 			if i < 0 {
 				// The field goes on past the line end, which is part
 				// of it as it is.
@@ -602,9 +735,9 @@ func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte) erro
 			content = content[i+1:]
 			pos.col += i + 1
 			switch {
-			case len(content) > 0 && content[0] == '"':
-				// "" stands for one quote.
-				r.recordBuffer = append(r.recordBuffer, '"')
+			case len(content) > 0 && content[0] == quote:
+				// A doubled quote stands for one.
+				r.recordBuffer = append(r.recordBuffer, quote)
 				content = content[1:]
 				pos.col++
 				continue

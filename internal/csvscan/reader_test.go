@@ -841,3 +841,61 @@ func TestStartAtBOM(t *testing.T) {
 		}
 	}
 }
+
+// TestQuote reads with other quote characters and without quoting.
+func TestQuote(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		comma rune
+		quote rune
+		want  [][]string
+		err   error
+	}{
+		{"single quotes", "'a,b',c\n'it''s',\"d\"\n", ',', '\'', [][]string{{"a,b", "c"}, {"it's", `"d"`}}, nil},
+		{"single quotes spanning lines", "x;'a\r\nb';y\n", ';', '\'', [][]string{{"x", "a\r\nb", "y"}}, nil},
+		{"single quotes, multi-byte comma", "'a€b'€c\n", '€', '\'', [][]string{{"a€b", "c"}}, nil},
+		{"single quote inside a field", "it's,x\n", ',', '\'', nil, ErrBareQuote},
+		{"no quoting", "\"a,b\",c\n5\",\"\"\n", ',', 0, [][]string{{`"a`, `b"`, "c"}, {`5"`, `""`}}, nil},
+		{"no quoting, long fields", "\"abcdefghijk\"lmnop,\"qrstuvwxyz\n", ',', 0, [][]string{{`"abcdefghijk"lmnop`, `"qrstuvwxyz`}}, nil},
+		{"no quoting, multi-byte comma", "\"a€b\"\n", '€', 0, [][]string{{`"a`, `b"`}}, nil},
+		{"no quoting, tab", "\"a\t'b\"\n", '\t', 0, [][]string{{`"a`, `'b"`}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewReader(strings.NewReader(tt.in))
+			r.Comma, r.Quote, r.FieldsPerRecord = tt.comma, tt.quote, -1
+			var got [][]string
+			var err error
+			for {
+				var rec []string
+				rec, err = r.Read()
+				if err != nil {
+					break
+				}
+				got = append(got, rec)
+			}
+			if err == io.EOF {
+				err = nil
+			}
+			if !errors.Is(err, tt.err) || tt.err == nil && !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %q, %v; want %q, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+	for _, o := range []struct{ comma, quote, comment rune }{
+		{',', ',', 0}, {',', '\n', 0}, {',', 'é', 0}, {',', '#', '#'}, {'\'', '\'', 0},
+	} {
+		r := NewReader(strings.NewReader("a\n"))
+		r.Comma, r.Quote, r.Comment = o.comma, o.quote, o.comment
+		if _, err := r.Read(); err == nil || err == io.EOF {
+			t.Errorf("comma %q quote %q comment %q: err %v, want invalid options", o.comma, o.quote, o.comment, err)
+		}
+	}
+	// Without quoting, '"' may be the delimiter.
+	r := NewReader(strings.NewReader("a\"b\n"))
+	r.Comma, r.Quote = '"', 0
+	if rec, err := r.Read(); err != nil || !reflect.DeepEqual(rec, []string{"a", "b"}) {
+		t.Errorf("comma '\"' without quoting: %q, %v", rec, err)
+	}
+}

@@ -1,0 +1,387 @@
+package frame
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/influxframe/influxframe/internal/timefmt"
+)
+
+// The CSV reader's hot loops work on the bytes csvscan.ReadBytes returns,
+// without making a string per cell: inference classifies them (colInfer)
+// and conversion appends them to Arrow builders (cellConv). The cases that
+// are common and cheap to recognise exactly (integers, plain decimals,
+// ISO 8601 timestamps, empty cells, text into a string column) are done
+// on the bytes; every other cell goes through the string functions
+// (classifyIn, parseFloatIn, ...) over a view of the bytes, so that the
+// two paths always agree.
+
+// view returns b as a string without copying: valid only while b is, and
+// never to be kept (Stats samples are copies).
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// colInfer gathers one column's Stats from cells of bytes.
+type colInfer struct {
+	st    *Stats
+	comma bool    // numbers have a decimal comma
+	iso   isoMemo // the last ISO 8601 timestamp of the column
+}
+
+// observe adds one cell to the column's statistics, as Stats.observeIn
+// does for a string.
+func (ci *colInfer) observe(cell []byte, line int64) {
+	st := ci.st
+	if len(cell) == 0 {
+		st.Cells[CellEmpty]++
+		return
+	}
+	c := cell[0]
+	if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == ',' {
+		sep := byte('.')
+		if ci.comma {
+			sep = ','
+		}
+		switch k, v := scanNumber(cell, sep); k {
+		case CellInt:
+			if st.Cells[CellInt] == 0 || v < st.IntMin {
+				st.IntMin = v
+			}
+			if st.Cells[CellInt] == 0 || v > st.IntMax {
+				st.IntMax = v
+			}
+			ci.add(CellInt, line, cell)
+			return
+		case CellFloat:
+			ci.add(CellFloat, line, cell)
+			return
+		}
+		if mask, frac, ok := ci.iso.detect(cell); ok {
+			st.Layouts |= mask
+			st.FracDigits = max(st.FracDigits, frac)
+			ci.add(CellTime, line, cell)
+			return
+		}
+	}
+	k, nan, mask, frac := classifyFull(view(cell), ci.comma)
+	if k == CellTime {
+		st.Layouts |= mask
+		st.FracDigits = max(st.FracDigits, frac)
+	}
+	if nan {
+		st.NaN++
+	}
+	if k == CellInt {
+		_, v := scanNumber(bytes.TrimSpace(cell), '.')
+		if v == 0 { // beyond 18 digits, or not plain: strconv
+			v, _ = strconv.ParseInt(strings.TrimSpace(view(cell)), 10, 64)
+		}
+		if st.Cells[CellInt] == 0 || v < st.IntMin {
+			st.IntMin = v
+		}
+		if st.Cells[CellInt] == 0 || v > st.IntMax {
+			st.IntMax = v
+		}
+	}
+	if k == CellEmpty {
+		st.Cells[CellEmpty]++
+		return
+	}
+	ci.add(k, line, cell)
+}
+
+// add counts a cell of kind k, keeping a copy of the first one.
+func (ci *colInfer) add(k CellKind, line int64, cell []byte) {
+	st := ci.st
+	if st.Cells[k] == 0 {
+		st.First[k] = Sample{Line: line, Value: string(cell)}
+	}
+	st.Cells[k]++
+}
+
+// scanNumber recognises the plain numbers of a cell without spaces: an
+// integer of up to 18 digits with an optional sign (CellInt and its
+// value), or a decimal with the separator sep, digits on at least one
+// side and fewer than 300 before it, no exponent (CellFloat: never NaN
+// nor infinite). Anything else is CellText: not recognised here, which
+// does not mean it is not a number.
+func scanNumber(b []byte, sep byte) (CellKind, int64) {
+	i := 0
+	neg := false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i = 1
+	}
+	start := i
+	var v int64
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		v = v*10 + int64(b[i]-'0')
+		i++
+	}
+	digits := i - start
+	if i == len(b) {
+		if digits == 0 || digits > 18 {
+			return CellText, 0
+		}
+		if neg {
+			v = -v
+		}
+		return CellInt, v
+	}
+	if b[i] != sep || digits >= 300 {
+		return CellText, 0
+	}
+	i++
+	f := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i != len(b) || digits+i-f == 0 {
+		return CellText, 0
+	}
+	return CellFloat, 0
+}
+
+// isoMemo remembers the last ISO 8601 timestamp of a column of the form
+// date, 'T' or ' ', HH:MM:SS, an optional fraction and an optional 'Z',
+// which is how timestamps of one column are usually written: a cell of
+// the same form and date is then a timestamp of the same layout when its
+// clock is in range, which needs no call to timefmt.ParseISO.
+type isoMemo struct {
+	n    int      // the length of the cells it matches; 0: none
+	date [11]byte // the date and the separator after it
+	mask uint32
+	frac int
+	tail byte // 'Z' or 0
+}
+
+// detect returns the layout bit and fractional digits of an ISO 8601
+// timestamp cell, as timefmt.Detect does, and whether it is one; false
+// says only that it is not one ParseISO reads.
+func (m *isoMemo) detect(b []byte) (mask uint32, frac int, ok bool) {
+	if len(b) < 10 || len(b) > 40 || b[4] != '-' || b[7] != '-' {
+		return 0, 0, false
+	}
+	if len(b) == m.n && [11]byte(b[:11]) == m.date && m.clock(b) {
+		return m.mask, m.frac, true
+	}
+	s := view(b)
+	_, layout, ok := timefmt.ParseISO(s, time.UTC)
+	if !ok {
+		return 0, 0, false
+	}
+	mask, frac = 1<<uint(layout), fracDigits(s)
+	m.n = 0
+	if len(b) >= 19 && (b[10] == 'T' || b[10] == ' ') {
+		tail := len(b) - 19
+		if frac > 0 {
+			tail -= 1 + frac
+		}
+		if tail == 0 || tail == 1 && b[len(b)-1] == 'Z' {
+			m.n, m.date, m.mask, m.frac, m.tail = len(b), [11]byte(b[:11]), mask, frac, 0
+			if tail == 1 {
+				m.tail = 'Z'
+			}
+		}
+	}
+	return mask, frac, true
+}
+
+// clock reports whether b, of the memo's length and date, holds a clock
+// HH:MM:SS in range followed by the memo's fraction and tail.
+func (m *isoMemo) clock(b []byte) bool {
+	d := func(i int) int {
+		if b[i] < '0' || b[i] > '9' || b[i+1] < '0' || b[i+1] > '9' {
+			return 99
+		}
+		return int(b[i]-'0')*10 + int(b[i+1]-'0')
+	}
+	if b[13] != ':' || b[16] != ':' || d(11) > 23 || d(14) > 59 || d(17) > 59 {
+		return false
+	}
+	i := 19
+	if m.frac > 0 {
+		if b[i] != '.' {
+			return false
+		}
+		for _, c := range b[i+1 : i+1+m.frac] {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		i += 1 + m.frac
+	}
+	return m.tail == 0 || b[i] == m.tail
+}
+
+// fracDigits is the number of fractional-second digits of a timestamp,
+// as timefmt.Detect counts them.
+func fracDigits(s string) int {
+	i := strings.IndexByte(s, '.')
+	if i < 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n++
+	}
+	return min(n, 9)
+}
+
+// cellConv appends one cell to the builder of its column.
+type cellConv func(cell []byte) error
+
+// cellConverter returns the converter of a column of kind k into b, a
+// builder of arrowTypeOf(k), reading numbers with a decimal comma when
+// comma is set. It appends what converterOf's converters append.
+func cellConverter(k Kind, b array.Builder, comma bool) cellConv {
+	switch k {
+	case KindBool:
+		bb := b.(*array.BooleanBuilder)
+		return func(cell []byte) error {
+			if blankBytes(cell) {
+				bb.AppendNull()
+				return nil
+			}
+			v, ok := parseBool(view(cell))
+			if !ok {
+				return ErrBadValue
+			}
+			bb.Append(v)
+			return nil
+		}
+	case KindInt:
+		ib := b.(*array.Int64Builder)
+		return func(cell []byte) error {
+			if len(cell) > 0 {
+				if k, v := scanNumber(cell, 0); k == CellInt {
+					ib.Append(v)
+					return nil
+				}
+			}
+			if blankBytes(cell) {
+				ib.AppendNull()
+				return nil
+			}
+			v, err := strconv.ParseInt(strings.TrimSpace(view(cell)), 10, 64)
+			if err != nil {
+				return ErrBadValue
+			}
+			ib.Append(v)
+			return nil
+		}
+	case KindFloat:
+		fb := b.(*array.Float64Builder)
+		sep := byte('.')
+		if comma {
+			sep = ','
+		}
+		slow := floatConverter(comma)
+		return func(cell []byte) error {
+			if v, ok := fastFloat(cell, sep); ok {
+				fb.Append(v)
+				return nil
+			}
+			if len(cell) == 0 {
+				fb.AppendNull()
+				return nil
+			}
+			return slow(fb, view(cell))
+		}
+	default:
+		sb := b.(*array.StringBuilder)
+		return func(cell []byte) error {
+			if len(cell) == 0 {
+				sb.AppendNull()
+				return nil
+			}
+			sb.BinaryBuilder.Append(cell)
+			return nil
+		}
+	}
+}
+
+func blankBytes(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
+			return len(strings.TrimSpace(view(b))) == 0
+		}
+	}
+	return true
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat reads the plain numbers of a float column exactly as
+// strconv.ParseFloat does, and quickly: an optional sign, then digits with
+// at most one separator sep, 15 significant digits at most and 22 after
+// the separator at most, no exponent. The value is then the integer of its
+// digits, exact in a float64, divided by an exact power of ten: one
+// correctly rounded operation, which is strconv's own fast path. Other
+// cells report false.
+func fastFloat(b []byte, sep byte) (float64, bool) {
+	if len(b) == 0 || len(b) > 40 {
+		return 0, false
+	}
+	i := 0
+	neg := false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i = 1
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if m == 0 && c == '0' {
+				if frac >= 0 {
+					frac++
+				}
+				continue // leading zeros count for nothing but the scale
+			}
+			m = m*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+		case c == sep && frac < 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits > 15 || frac > 22 {
+		return 0, false
+	}
+	if digits == 0 && !hasDigit(b) {
+		return 0, false
+	}
+	f := float64(m)
+	if frac > 0 {
+		f /= pow10[frac]
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}

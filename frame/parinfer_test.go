@@ -1,0 +1,160 @@
+package frame
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// readWith reads data whole with opts, with inference in one goroutine
+// (parallel false) or on four workers of any input size, and returns
+// everything the reader says: the schema with its Stats, the chunk starts,
+// every cell and line, and the error.
+func readWith(t *testing.T, data []byte, opts CSVOptions, parallel bool) string {
+	t.Helper()
+	defer func(m int64, p int) { minRangeBytes, testProcs = m, p }(minRangeBytes, testProcs)
+	if parallel {
+		minRangeBytes, testProcs = 1, 4
+	} else {
+		minRangeBytes, testProcs = 1<<62, 1
+	}
+	var b strings.Builder
+	r, err := NewCSVReader(bytes.NewReader(data), "p.csv", opts)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	defer r.Release()
+	fmt.Fprintf(&b, "dialect %v, %d rows, end %d\n", r.Dialect(), r.TotalRows(), r.end)
+	for _, c := range r.FrameSchema().Columns {
+		fmt.Fprintf(&b, "column %q %v %+v\n", c.Name, c.Kind, *c.Stats)
+	}
+	for _, s := range r.starts {
+		fmt.Fprintf(&b, "chunk at %d after line %d\n", s.offset, s.line)
+	}
+	for r.Next() {
+		rec := r.Record()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			fmt.Fprintf(&b, "%d:", r.Lines()[i])
+			for j := 0; j < int(rec.NumCols()); j++ {
+				fmt.Fprintf(&b, " %q", FormatValue(rec.Column(j), i))
+			}
+			b.WriteByte('\n')
+		}
+	}
+	if err := r.Err(); err != nil {
+		fmt.Fprintf(&b, "error: %v\n", err)
+	}
+	return b.String()
+}
+
+// checkParallelInference checks that inference on several workers reads
+// data exactly as inference in one goroutine does.
+func checkParallelInference(t *testing.T, data []byte, opts CSVOptions) {
+	t.Helper()
+	seq := readWith(t, data, opts, false)
+	par := readWith(t, data, opts, true)
+	if seq != par {
+		a, b := strings.Split(seq, "\n"), strings.Split(par, "\n")
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		at := func(l []string) string {
+			if i < len(l) {
+				return l[i]
+			}
+			return "(end)"
+		}
+		t.Fatalf("parallel inference differs at line %d of the transcript:\none goroutine %.300s\nparallel      %.300s\ninput (%d bytes) %.300q", i+1, at(a), at(b), len(data), data)
+	}
+}
+
+// parallelInput writes rows rows of CSV whose quoted cells span lines now
+// and then, with blank lines, comments, CR LF and lone CR line ends, and
+// an error when asked.
+func parallelInput(seed uint64, rows int, header bool, lineEnd string, spoil string) []byte {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var b bytes.Buffer
+	if header {
+		b.WriteString("time,host,v,note" + lineEnd)
+	}
+	for i := range rows {
+		if rng.IntN(40) == 0 {
+			b.WriteString(lineEnd) // a blank line
+		}
+		if rng.IntN(60) == 0 {
+			b.WriteString("# a comment" + lineEnd)
+		}
+		note := "ok"
+		switch rng.IntN(8) {
+		case 0:
+			note = fmt.Sprintf("\"spans\nlines,%s\r\n\"\"%d\"\"\n\"", lineEnd, i)
+		case 1:
+			note = "\"" + strings.Repeat("long,\n", rng.IntN(300)) + "\""
+		case 2:
+			note = ""
+		}
+		v := fmt.Sprintf("%.3f", rng.Float64()*100)
+		if i%97 == 5 {
+			v = fmt.Sprint(rng.IntN(1000))
+		}
+		fmt.Fprintf(&b, "2024-01-%02dT%02d:%02d:%02dZ,h%d,%s,%s%s", 1+i/86400%28, i/3600%24, i/60%60, i%60, rng.IntN(50), v, note, lineEnd)
+		if spoil != "" && i == rows*2/3 {
+			b.WriteString(spoil + lineEnd)
+		}
+	}
+	return b.Bytes()
+}
+
+func TestParallelInference(t *testing.T) {
+	defer func(m int64) { maxSpeculated = m }(maxSpeculated)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		opts CSVOptions
+		spec int64 // maxSpeculated, when not 0
+	}{
+		{name: "LF", data: parallelInput(1, 3000, true, "\n", ""), opts: CSVOptions{Comment: '#'}},
+		{name: "CR LF", data: parallelInput(2, 3000, true, "\r\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 100}},
+		{name: "lone CR", data: parallelInput(3, 2000, true, "\r", ""), opts: CSVOptions{Comment: '#', ChunkSize: 7}},
+		{name: "no header", data: parallelInput(4, 2000, false, "\n", ""), opts: CSVOptions{Comment: '#', NoHeader: true, ChunkSize: 64}},
+		{name: "small chunks", data: parallelInput(5, 1000, true, "\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 2}},
+		{name: "bare quote", data: parallelInput(6, 3000, true, "\n", "2024-01-01T00:00:00Z,h,1,x\"y"), opts: CSVOptions{Comment: '#'}},
+		{name: "field count", data: parallelInput(7, 3000, true, "\n", "2024-01-01T00:00:00Z,h,1"), opts: CSVOptions{Comment: '#'}},
+		{name: "quote left open", data: parallelInput(8, 3000, true, "\n", "2024-01-01T00:00:00Z,h,1,\"open"), opts: CSVOptions{Comment: '#'}},
+		{name: "mixed column", data: parallelInput(9, 3000, true, "\n", "2024-01-01T00:00:00Z,h,N/A,x"), opts: CSVOptions{Comment: '#'}},
+		{name: "aborted speculation", data: parallelInput(10, 2000, true, "\n", ""), opts: CSVOptions{Comment: '#'}, spec: 500},
+		{name: "forced kinds", data: parallelInput(11, 2000, true, "\n", ""), opts: CSVOptions{Comment: '#', Kinds: map[string]Kind{"v": KindInt}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.spec != 0 {
+				maxSpeculated = tc.spec
+				defer func(m int64) { maxSpeculated = m }(8 << 20)
+			}
+			checkParallelInference(t, tc.data, tc.opts)
+		})
+	}
+}
+
+// FuzzParallelInference checks that inference on several workers, each
+// starting at a line end that may lie inside a quoted cell, reads any
+// input exactly as inference in one goroutine does.
+func FuzzParallelInference(f *testing.F) {
+	f.Add([]byte(parallelInput(1, 40, true, "\n", "")), uint8(0))
+	f.Add([]byte(parallelInput(2, 40, true, "\r\n", "x,\"y")), uint8(1))
+	f.Add([]byte("a,b\n\"1\n2\n3\",4\n5,6\n"), uint8(2))
+	f.Add([]byte("a\n\n\n1\n\n2\n"), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, sel uint8) {
+		opts := CSVOptions{ChunkSize: 1 + int(sel%5), Comment: '#', NoSniff: sel&8 != 0}
+		if sel&16 != 0 {
+			opts.NoHeader = true
+		}
+		defer func(m int64) { maxSpeculated = m }(maxSpeculated)
+		if sel&32 != 0 {
+			maxSpeculated = 16
+		}
+		checkParallelInference(t, data, opts)
+	})
+}
