@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/fastnum"
 	"github.com/influxframe/influxframe/internal/timefmt"
 )
 
@@ -60,7 +62,8 @@ func arrowType(datatype string) arrow.DataType {
 
 // cellConverter appends one cell to the builder it was made for. An empty
 // cell is replaced by the column's #default value, and is a null when that
-// is empty too.
+// is empty too. The cell may point into the CSV reader's buffer: a
+// converter copies what it keeps.
 type cellConverter func(cell string) error
 
 // errBad returns the cause of a cell that is not a datatype.
@@ -75,7 +78,12 @@ func newConverter(datatype, def string, b array.Builder) cellConverter {
 	bad := errBad(datatype)
 	switch bb := b.(type) {
 	case *array.Float64Builder:
-		return parsed(bb, def, bad, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+		return parsed(bb, def, bad, func(s string) (float64, error) {
+			if v, ok := fastnum.ParseFloat(unsafe.Slice(unsafe.StringData(s), len(s)), '.'); ok {
+				return v, nil
+			}
+			return strconv.ParseFloat(s, 64)
+		})
 	case *array.Int64Builder:
 		return parsed(bb, def, bad, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	case *array.Uint64Builder:
@@ -93,17 +101,19 @@ func newConverter(datatype, def string, b array.Builder) cellConverter {
 	case *array.TimestampBuilder:
 		// _start and _stop repeat one value on every row: remember the
 		// last cell and its value.
-		var last string
+		// The cell is copied, not kept: it may point into the reader's
+		// buffer (Decoder.readRow).
+		var last []byte
 		var lastV int64
 		return parsed(bb, def, bad, func(s string) (arrow.Timestamp, error) {
-			if s == last && s != "" {
+			if s == string(last) && s != "" {
 				return arrow.Timestamp(lastV), nil
 			}
 			v, err := timefmt.ParseRFC3339(s)
 			if err != nil {
 				return 0, err
 			}
-			last, lastV = s, v
+			last, lastV = append(last[:0], s...), v
 			return arrow.Timestamp(v), nil
 		})
 	case *array.DurationBuilder:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -28,6 +29,7 @@ import (
 // array.RecordReader, whose records all share one schema.
 type Decoder struct {
 	cr    *csvscan.Reader
+	row   []string // the data row being converted, reused
 	opts  options
 	sets  []*columnSet
 	index map[string]*columnSet
@@ -178,7 +180,7 @@ var errReleased = errors.New("query: decoder released")
 
 // readRow reads and handles one CSV row. It returns io.EOF at the end.
 func (d *Decoder) readRow() error {
-	row, err := d.cr.Read()
+	rec, err := d.cr.ReadBytes()
 	if err != nil {
 		if err == io.EOF {
 			return err
@@ -190,6 +192,19 @@ func (d *Decoder) readRow() error {
 		return fmt.Errorf("query: reading response: %w", err)
 	}
 	line, _ := d.cr.FieldPos(0)
+	if len(rec) > 1 && len(rec[0]) == 0 && !d.inError && !d.annotated && d.cur != nil {
+		// A data row, nearly every row: its cells stay in the reader's
+		// buffer, which the converters copy from.
+		d.row = d.row[:0]
+		for _, b := range rec {
+			d.row = append(d.row, unsafe.String(unsafe.SliceData(b), len(b)))
+		}
+		return d.data(d.row, int64(line))
+	}
+	row := make([]string, len(rec))
+	for i, b := range rec {
+		row[i] = string(b)
+	}
 	if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 		return nil // blank line between results
 	}
@@ -310,7 +325,7 @@ func (d *Decoder) data(row []string, line int64) error {
 			s.bld.Release()
 			s.bld = nil
 			s.pending = 0
-			return &ParseError{Line: line, Column: i + 2, ColumnName: d.names[i], Value: row[i+1], Err: err}
+			return &ParseError{Line: line, Column: i + 2, ColumnName: d.names[i], Value: strings.Clone(row[i+1]), Err: err}
 		}
 	}
 	s.pending++
