@@ -322,7 +322,7 @@ row "real InfluxDB $kind, ${note[lo]} (tag $lo_tags alone): raw posting" lo-raw 
 row "influxframe import, same server" lo-if "$(ratio "${wall[lo-raw]}" "${wall[lo-if]}") of the ceiling"
 row "discarding endpoint: influxframe import" discard-if "$(ratio "${wall[discard-naive]}" "${wall[discard-if]}")x the naive importer"
 row "discarding endpoint: naive client-library importer (encoding/csv, write.Point, WriteAPI)" discard-naive ""
-row "encoding/csv + float/time parsing + line protocol into reused buffers, nothing else" loop "$(ratio "${wall[discard-if]}" "${wall[loop]}")x faster than influxframe"
+row "encoding/csv + float/time parsing + line protocol into reused buffers, nothing else" loop "influxframe takes $(ratio "${wall[discard-if]}" "${wall[loop]}")x its time"
 echo
 printf 'Peak RSS of influxframe import: %s MiB at %s rows (discarding endpoint)' "${rss[discard-if]}" "$(million "$rows")"
 if [[ "$big" -gt 0 ]]; then

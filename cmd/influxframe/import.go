@@ -239,9 +239,9 @@ func journalFor(wo *sink.Options, name string, o *importOptions, topts transform
 		Schema                              transform.Options
 		Zone, Org, Bucket, Precision, Shard string
 		Delimiter, Decimal, Quote           string
-		NoHeader                            bool
+		NoHeader, Header                    bool
 	}{topts, topts.Location.String(), settings.Org, settings.Bucket, o.precision, o.shard,
-		o.schema.delimiter, o.schema.decimal, o.schema.quote, o.schema.noHeader})
+		o.schema.delimiter, o.schema.decimal, o.schema.quote, o.schema.noHeader, o.schema.header})
 	if err != nil {
 		return usagef("import: --resume: %v", err)
 	}

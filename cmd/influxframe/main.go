@@ -24,7 +24,9 @@ func main() {
 		case <-finished:
 		}
 	}()
+	unlimit := limitMemory()
 	code := run(ctx, os.Args[1:], &streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, environ: os.Environ()})
+	unlimit()
 	close(finished)
 	stop()
 	os.Exit(code)
