@@ -2,12 +2,19 @@ package sink
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	influxdb2 "github.com/influxdata/influxdb-client-go/v2"
+	http2 "github.com/influxdata/influxdb-client-go/v2/api/http"
 
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/influx"
@@ -88,4 +95,43 @@ func fixFor(field, writes string, stored []string) string {
 		return "numbers are written as floats; " + other
 	}
 	return other
+}
+
+// preflight runs Preflight for Write, retrying, as Write retries its
+// requests, what a server that is restarting or overloaded answers: a
+// network error, a 429 or a 5xx.
+func preflight(ctx context.Context, client influxdb2.Client, org, bucket string, s *frame.Schema, o *Options) ([]Conflict, error) {
+	deadline := time.Now().Add(o.MaxRetryTime)
+	for attempt := 1; ; attempt++ {
+		conflicts, err := Preflight(ctx, client, org, bucket, s, o.Measurement)
+		if err == nil || attempt > o.MaxRetries || !transient(err) {
+			return conflicts, err
+		}
+		var after time.Duration
+		var he *http2.Error
+		if errors.As(err, &he) {
+			after = time.Duration(he.RetryAfter) * time.Second
+		}
+		delay := o.retryDelay(attempt, after, rand.Int64N)
+		if time.Now().Add(delay).After(deadline) {
+			return conflicts, err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// transient reports whether err is what a server that is restarting or
+// overloaded answers: a network error, a response cut short, a 429 or a
+// 5xx.
+func transient(err error) bool {
+	var he *http2.Error
+	if errors.As(err, &he) {
+		return classify(he) == vRetry
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
 }

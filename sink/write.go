@@ -89,7 +89,7 @@ func Write(ctx context.Context, client influxdb2.Client, org, bucket string, src
 		return Stats{}, err
 	}
 	if !o.SkipPreflight && fs != nil {
-		conflicts, err := Preflight(ctx, client, org, bucket, fs, o.Measurement)
+		conflicts, err := preflight(ctx, client, org, bucket, fs, &o)
 		if err != nil {
 			return Stats{Input: src.Name()}, err
 		}

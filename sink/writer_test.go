@@ -356,6 +356,56 @@ func TestWritePreflight(t *testing.T) {
 	}
 }
 
+// TestWritePreflightRetries: the preflight's query meets what a server
+// that restarts answers (the connection dropped, then a 503) and is
+// retried as writes are, so the write goes on.
+func TestWritePreflightRetries(t *testing.T) {
+	for _, kind := range testserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := testserver.Shared(t, kind)
+			bucket := srv.NewBucket(t)
+			u, err := url.Parse(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rp := httputil.NewSingleHostReverseProxy(u)
+			var queries atomic.Int64
+			p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/query") {
+					switch queries.Add(1) {
+					case 1:
+						hangUp(w, r)
+						return
+					case 2:
+						unavailable("")(w, r)
+						return
+					}
+				}
+				rp.ServeHTTP(w, r)
+			}))
+			defer p.Close()
+			client := influxdb2.NewClient(p.URL, srv.Token)
+			defer client.Close()
+			st, err := Write(context.Background(), client, srv.Org, bucket, produce(t, nil, "preretry", 100, 50),
+				fast(Options{Rejects: filepath.Join(t.TempDir(), "r.lp")}))
+			if err != nil || st.Written != 100 {
+				t.Fatalf("Write: %v, %+v", err, st)
+			}
+			if n := queries.Load(); n < 3 {
+				t.Errorf("%d preflight queries, want the 2 faulted and one more", n)
+			}
+			// A fault that does not go away ends the write before it
+			// sends anything.
+			p.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { unavailable("")(w, r) })
+			st, err = Write(context.Background(), client, srv.Org, bucket, produce(t, nil, "preretry", 100, 50),
+				fast(Options{Rejects: filepath.Join(t.TempDir(), "r.lp"), MaxRetries: 2}))
+			if err == nil || st.Written != 0 || !strings.Contains(err.Error(), "preflight") {
+				t.Errorf("Write against a server that stays down: %v, %+v", err, st)
+			}
+		})
+	}
+}
+
 // proxy is a fault-injecting HTTP proxy in front of a real server: fault
 // decides, for the n-th write request (from 1), whether to answer itself.
 type proxy struct {
