@@ -175,7 +175,7 @@ func (m *isoMemo) detect(b []byte) (mask uint32, frac int, ok bool) {
 	if !ok {
 		return 0, 0, false
 	}
-	mask, frac = 1<<uint(layout), fracDigits(s)
+	mask, frac = 1<<uint(layout), timefmt.FracDigits(s)
 	m.n = 0
 	if len(b) >= 19 && (b[10] == 'T' || b[10] == ' ') {
 		tail := len(b) - 19
@@ -217,23 +217,6 @@ func (m *isoMemo) clock(b []byte) bool {
 		i += 1 + m.frac
 	}
 	return m.tail == 0 || b[i] == m.tail
-}
-
-// fracDigits is the number of fractional-second digits of a timestamp,
-// as timefmt.Detect counts them.
-func fracDigits(s string) int {
-	i := strings.IndexByte(s, '.')
-	if i < 0 {
-		return 0
-	}
-	n := 0
-	for _, c := range s[i+1:] {
-		if c < '0' || c > '9' {
-			break
-		}
-		n++
-	}
-	return min(n, 9)
 }
 
 // cellConv appends one cell to the builder of its column.

@@ -83,7 +83,7 @@ func Detect(s string) (mask uint32, frac int) {
 		return 0, 0
 	}
 	if _, i, ok := ParseISO(s, time.UTC); ok {
-		return 1 << uint(i), fracDigits(s)
+		return 1 << uint(i), FracDigits(s)
 	}
 	for i, l := range Layouts {
 		if _, err := time.Parse(l, s); err == nil {
@@ -94,10 +94,12 @@ func Detect(s string) (mask uint32, frac int) {
 	if mask == 0 {
 		return 0, 0
 	}
-	return mask, fracDigits(s)
+	return mask, FracDigits(s)
 }
 
-func fracDigits(s string) int {
+// FracDigits is the number of fractional-second digits of a timestamp
+// (at most 9), as Detect counts them.
+func FracDigits(s string) int {
 	i := strings.IndexByte(s, '.')
 	if i < 0 {
 		return 0
