@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,21 +71,27 @@ func TestWrongTokenExitsOneWithoutShowingIt(t *testing.T) {
 	}
 }
 
+// createdBuckets numbers the buckets TestCreateBucket makes.
+var createdBuckets atomic.Int64
+
 func TestCreateBucket(t *testing.T) {
 	for _, kind := range testserver.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			s := testserver.Shared(t, kind)
-			flags, env := conn(s, "made_by_import")
+			// A new name on every run: the server outlives a run of
+			// go test -count=N.
+			bucket := fmt.Sprintf("made_by_import_%d", createdBuckets.Add(1))
+			flags, env := conn(s, bucket)
 			args := append(append([]string{"import"}, flags...), sampleSchema...)
 			args = append(args, "--mixed", "drop", "--create-bucket", "../../testdata/taxi_sample.csv")
 			code, stdout, stderr := runCLI(t, env, "", args...)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 			}
-			if !strings.Contains(stderr, `created bucket "made_by_import"`) {
+			if !strings.Contains(stderr, fmt.Sprintf("created bucket %q", bucket)) {
 				t.Errorf("no word of the bucket's creation:\n%s", stderr)
 			}
-			if got := fieldCounts(t, s, "made_by_import", "taxi"); got["fare_amount"] != 3000 {
+			if got := fieldCounts(t, s, bucket, "taxi"); got["fare_amount"] != 3000 {
 				t.Errorf("fare_amount values in the new bucket: %v", got)
 			}
 		})
