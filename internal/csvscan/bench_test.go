@@ -135,6 +135,77 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// BenchmarkReadBatch reads the text of BenchmarkRead in batches of 1024
+// records, and record by record with ReadBytes, getting every cell once
+// (row by row) so that none is left unread.
+func BenchmarkReadBatch(b *testing.B) {
+	for _, in := range []struct {
+		name string
+		kind int
+	}{{"taxi", plain}, {"taxi-quoted", quoted}, {"taxi-escaped", escaped}} {
+		data := taxiCSV(20000, in.kind)
+		b.Run(in.name+"/ReadBytes", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r := NewReader(bytes.NewReader(data))
+				n, size := 0, 0
+				for {
+					rec, err := r.ReadBytes()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, f := range rec {
+						size += len(f)
+					}
+					n++
+				}
+				if n != 20001 || size == 0 {
+					b.Fatalf("%d records", n)
+				}
+			}
+		})
+		b.Run(in.name+"/ReadBatch", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			var batch Batch
+			for b.Loop() {
+				r := NewReader(bytes.NewReader(data))
+				n, size := 0, 0
+				for {
+					err := r.ReadBatch(&batch, 1024)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					size += cellBytes(&batch)
+					n += batch.Len()
+				}
+				if n != 20001 || size == 0 {
+					b.Fatalf("%d records", n)
+				}
+			}
+		})
+	}
+}
+
+// cellBytes returns the number of bytes of the cells of b, getting every
+// cell once.
+func cellBytes(b *Batch) int {
+	size := 0
+	for rec := range b.Len() {
+		for f := range b.Fields() {
+			size += len(b.Cell(rec, f))
+		}
+	}
+	return size
+}
+
 func readAllBench(b *testing.B, r recordReader) {
 	n := 0
 	for {

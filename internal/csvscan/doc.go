@@ -27,7 +27,9 @@
 // # Call order
 //
 // Create a Reader with NewReader, set its option fields, then call Read
-// (or ReadBytes, which makes no strings) until it returns io.EOF.
+// (or ReadBytes, which makes no strings) until it returns io.EOF; or call
+// ReadBatch, which reads many records at once into a Batch, from which
+// Cell takes each field: the fastest way, for records of one length.
 // FieldPos tells where each field of the last record began; InputOffset
 // and LinesRead tell how far the input has been read, RecordOffset where
 // the last record began, and StartAt lets a Reader begin at a record in
@@ -70,6 +72,9 @@
 // keeping one field keeps the text of its whole record), and with
 // ReuseRecord set reuses the slice of the previous call. ReadBytes
 // allocates nothing once its buffers have grown: its fields are slices of
-// the Reader's buffers, valid until the next call. The input is read
-// through a buffer of 64 KiB that grows to hold the longest line.
+// the Reader's buffers, valid until the next call. ReadBatch copies the
+// records into its Batch, whose buffers it reuses, and splits most of them
+// straight from the input buffer, eight or sixteen bytes at a time. The
+// input is read through a buffer of 64 KiB that grows to hold the longest
+// line.
 package csvscan

@@ -161,3 +161,66 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// batchEvent is what one call of ReadBytes gave, and the Reader's state
+// after it.
+type batchEvent struct {
+	Rec    []string
+	Pos    [][2]int
+	RecOff int64
+	Err    string // "EOF" at the end of the input
+	InOff  int64
+	Lines  int
+}
+
+// readBytesEvent calls ReadBytes once.
+func readBytesEvent(r *Reader) batchEvent {
+	rec, err := r.ReadBytes()
+	ev := batchEvent{RecOff: r.RecordOffset(), Err: errString(err), InOff: r.InputOffset(), Lines: r.LinesRead()}
+	if err == io.EOF {
+		ev.Err = "EOF"
+	}
+	for i, f := range rec {
+		ev.Rec = append(ev.Rec, string(f))
+		line, col := r.FieldPos(i)
+		ev.Pos = append(ev.Pos, [2]int{line, col})
+	}
+	return ev
+}
+
+// readBytesEvents calls ReadBytes until io.EOF or an error that is not a
+// *ParseError.
+func readBytesEvents(r *Reader) []batchEvent {
+	var evs []batchEvent
+	for {
+		ev := readBytesEvent(r)
+		evs = append(evs, ev)
+		if ev.Err == "EOF" || ev.Err != "" && !strings.HasPrefix(ev.Err, "record") {
+			return evs
+		}
+	}
+}
+
+// FuzzReadBatch reads data with ReadBytes, record by record, and with
+// ReadBatch, max records at a time with max taken from maxes in turn (0:
+// one call of ReadBytes instead; 200 and more: 1024), and requires the
+// same records, lines, offsets, errors and Reader state (InputOffset,
+// LinesRead, RecordOffset, FieldPos) after each batch. sel picks the
+// comma, quote, comment and FieldsPerRecord, and whether ReadBatch reads
+// its input one byte at a time; see checkReadBatch.
+func FuzzReadBatch(f *testing.F) {
+	for i, tt := range readTests {
+		_, _, input := makePositions(tt.Input)
+		f.Add(input, uint16(i), "\x05\x01\xff")
+	}
+	for i, tt := range batchTests {
+		f.Add(tt.Input, uint16(i*7), "\x02\x00\x03")
+	}
+	f.Add(string(taxiCSV(40, plain)), uint16(0), "\x07\x00\x09")
+	f.Add(string(taxiCSV(40, quoted)), uint16(183), "\xff")
+	f.Add(string(taxiCSV(40, escaped)), uint16(1), "\x03\x05")
+	f.Add("a,b\nc,d\ne\nf,g\n\"h\"\"\",\"i\r\nj\"\r\n#x\n\rk,\"l\"x\nm,n", uint16(15), "\x02\x00\x01")
+	f.Add("a;b\r\n'c''d';e\r\n\n'f\r\ng';h\r", uint16(6), "\xff")
+	f.Add("\ufeffaλb\n€c\ncλ\"d\"\n", uint16(33), "\x01")
+	f.Fuzz(checkReadBatch)
+}

@@ -106,6 +106,9 @@ type Reader struct {
 	end     int   // end of the buffered bytes
 	lf      int   // buf[pos:lf] holds no '\n'; see findLF
 	cr      int   // buf[pos:cr] holds no '\r'; see findCR
+	qt      int   // buf[pos:qt] holds no qtByte; see batchLines
+	qline   int   // where the line of qt starts, when it is a quote
+	qtByte  byte  // the quote byte of qt
 	rerr    error // error from rd, returned once buf is drained
 	bufSize int   // initial size of buf
 	started bool  // the BOM check is done
@@ -115,10 +118,14 @@ type Reader struct {
 	recOffset int64 // offset of the first byte of the record read last
 
 	// The fields of the record read last. A record that scanLine splits
-	// is sliced from its line: field i begins at fieldPositions[i].col-1,
-	// one byte further when that is a quote, and ends at fieldIndexes[i].
-	// Otherwise parseQuoted unquotes the fields one after another into
-	// recordBuffer, where field i ends at fieldIndexes[i].
+	// (simple) is sliced from its line, which is line recLine: field i
+	// spans fieldBounds[i], which begins at its opening quote when it is
+	// quoted. Otherwise parseQuoted unquotes the fields one after another
+	// into recordBuffer, where field i ends at fieldIndexes[i] and begins
+	// at fieldPositions[i].
+	simple         bool
+	recLine        int
+	fieldBounds    []span
 	recordBuffer   []byte
 	fieldIndexes   []int
 	fieldPositions []position
@@ -128,6 +135,11 @@ type Reader struct {
 
 type position struct {
 	line, col int
+}
+
+// A span is where the bytes of a field are in a buffer: buf[start:end].
+type span struct {
+	start, end int
 }
 
 // NewReader returns a Reader that reads from r, through its own buffer.
@@ -158,6 +170,12 @@ func (r *Reader) Read() (record []string, err error) {
 // quote, for a quoted field. Lines and columns start at 1; columns count
 // bytes. It panics if field is out of range.
 func (r *Reader) FieldPos(field int) (line, column int) {
+	if r.simple {
+		if field < 0 || field >= len(r.fieldBounds) {
+			panic("csvscan: out of range index passed to FieldPos")
+		}
+		return r.recLine, r.fieldBounds[field].start + 1
+	}
 	if field < 0 || field >= len(r.fieldPositions) {
 		panic("csvscan: out of range index passed to FieldPos")
 	}
@@ -220,6 +238,8 @@ func (r *Reader) fill() int {
 		r.end -= d
 		r.lf -= d
 		r.cr -= d
+		r.qt -= d
+		r.qline -= d
 	}
 	if r.end == len(r.buf) {
 		nb := make([]byte, 2*len(r.buf))
@@ -356,9 +376,9 @@ func (r *Reader) readRecord(dst []string) ([]string, error) {
 		// no quote and no line end. Its fields are sliced from one
 		// string of the line.
 		str := string(content)
-		dst = sized(dst, len(r.fieldIndexes))
-		for i, end := range r.fieldIndexes {
-			begin := r.fieldPositions[i].col - 1
+		dst = sized(dst, len(r.fieldBounds))
+		for i, f := range r.fieldBounds {
+			begin, end := f.start, f.end
 			if begin < end && r.Quote != 0 && str[begin] == quote {
 				begin++ // a quoted field
 			}
@@ -389,8 +409,8 @@ func (r *Reader) ReadBytes() (record [][]byte, err error) {
 	}
 	dst := r.lastBytes[:0]
 	if simple {
-		for i, end := range r.fieldIndexes {
-			begin := r.fieldPositions[i].col - 1
+		for _, f := range r.fieldBounds {
+			begin, end := f.start, f.end
 			if begin < end && r.Quote != 0 && content[begin] == quote {
 				begin++ // a quoted field
 			}
@@ -416,8 +436,7 @@ func (r *Reader) checkCount(n int, err error) error {
 	}
 	if r.FieldsPerRecord > 0 {
 		if n != r.FieldsPerRecord {
-			line := r.fieldPositions[0].line
-			return &ParseError{StartLine: line, Line: line, Column: 1, Err: ErrFieldCount}
+			return &ParseError{StartLine: r.recLine, Line: r.recLine, Column: 1, Err: ErrFieldCount}
 		}
 	} else if r.FieldsPerRecord == 0 {
 		r.FieldsPerRecord = n
@@ -426,25 +445,32 @@ func (r *Reader) checkCount(n int, err error) error {
 }
 
 // tokenize reads the next record and finds its fields. When simple, the
-// record is the line content, field i starting at fieldPositions[i].col-1
-// (one byte further when that is quote) and ending at fieldIndexes[i];
-// otherwise the fields are unquoted one after another in recordBuffer,
-// field i ending at fieldIndexes[i]. quote is the byte that quotes, or the
-// comma without quoting. An error that is not a *ParseError (reading the
+// record is the line content, field i spanning fieldBounds[i] in it (one
+// byte further on when it begins with quote); otherwise the fields are
+// unquoted one after another in recordBuffer, field i ending at
+// fieldIndexes[i]. quote is the byte that quotes, or the comma without
+// quoting. An error that is not a *ParseError (reading the
 // input failed, or the end of the input) comes with nothing else; a
 // *ParseError comes with the fields read before it.
 func (r *Reader) tokenize() (content []byte, quote byte, simple bool, err error) {
 	if !r.validOptions() {
 		return nil, 0, false, errInvalidDelim
 	}
+	line, nl, err := r.readRecordLine()
+	if err != nil {
+		return nil, 0, false, err
+	}
+	return r.splitRecord(line, nl)
+}
 
-	// Read the first line, skipping blank lines and comments.
-	var line []byte
-	var nl int
+// readRecordLine reads the first line of the next record, skipping blank
+// lines and comments, and sets recOffset and recLine. line and nl are
+// those of readLine.
+func (r *Reader) readRecordLine() (line []byte, nl int, err error) {
 	for {
 		line, nl, err = r.readLine()
 		if err != nil {
-			return nil, 0, false, err
+			return nil, 0, err
 		}
 		if len(line) == nl {
 			continue // blank line
@@ -452,36 +478,46 @@ func (r *Reader) tokenize() (content []byte, quote byte, simple bool, err error)
 		if r.Comment != 0 && startsWithRune(line, r.Comment) {
 			continue
 		}
-		break
+		r.recOffset = r.offset - int64(len(line))
+		r.recLine = r.numLine
+		return line, nl, nil
 	}
-	r.recOffset = r.offset - int64(len(line))
+}
 
-	var comma [utf8.UTFMax]byte
-	commaLen := 1
+// commaQuote returns the encoding of Comma and the byte that quotes: Quote,
+// or without quoting the comma's first byte, which the scans find as a
+// comma first.
+func (r *Reader) commaQuote() (comma [utf8.UTFMax]byte, commaLen int, quote byte) {
+	commaLen = 1
 	if r.Comma < utf8.RuneSelf {
 		comma[0] = byte(r.Comma)
 	} else {
 		commaLen = utf8.EncodeRune(comma[:], r.Comma)
 	}
-	recLine := r.numLine
-	content = line[:len(line)-nl]
-
-	var start int
-	// Without quoting, the quote byte searched for is the comma itself,
-	// which the scans find as a comma first.
 	quote = byte(r.Quote)
 	if r.Quote == 0 {
 		quote = comma[0]
 	}
+	return comma, commaLen, quote
+}
+
+// splitRecord finds the fields of the record whose first line readRecordLine
+// returned, as tokenize does.
+func (r *Reader) splitRecord(line []byte, nl int) (content []byte, quote byte, simple bool, err error) {
+	comma, commaLen, quote := r.commaQuote()
+	content = line[:len(line)-nl]
+	var start int
 	if commaLen == 1 {
-		simple, start = r.scanLine(content, comma[0], quote, recLine)
+		r.fieldBounds, simple, start = scanLine(r.fieldBounds[:0], content, comma[0], quote, 0, 0)
 	} else {
-		simple, start = r.scanLineRune(content, comma[:commaLen], recLine)
+		simple = r.scanLineRune(content, comma[:commaLen])
 	}
+	r.simple = simple
 	if simple {
 		return content, quote, true, nil
 	}
-	err = r.parseQuoted(content, start, line[len(content):], comma[:commaLen], quote)
+	r.recordBuffer = r.recordBuffer[:0]
+	err = r.parseQuoted(content, start, line[len(content):], comma[:commaLen], quote, r.fieldBounds, 0, 0)
 	if err != nil {
 		if _, ok := err.(*ParseError); !ok {
 			return nil, 0, false, err // reading the input failed
@@ -504,39 +540,36 @@ func zeroBytes(x uint64) uint64 {
 // scanLine splits content, a line without its line end, into fields at
 // the one-byte comma when the line is a whole record whose quoted fields
 // hold neither a quote nor a line end (quote is the comma itself when
-// there is no quoting): it sets fieldIndexes to the end of
-// each field and fieldPositions to its first byte (the opening quote of a
-// quoted field) and reports true. Otherwise it reports false, and the
-// fields before the one it stopped at, which begins at content[start:],
-// for parseQuoted to go on from.
-func (r *Reader) scanLine(content []byte, comma, quote byte, line int) (ok bool, start int) {
-	fi := r.fieldIndexes[:0]
-	fp := r.fieldPositions[:0]
+// there is no quoting). It appends to bounds the span of each field plus
+// base, which begins at its opening quote when it is quoted (past it when
+// skip is 1), and reports true. Otherwise it reports false, with the spans
+// of the fields before the one it stopped at, which begins at
+// content[start:], for parseQuoted to go on from.
+func scanLine(bounds []span, content []byte, comma, quote byte, base, skip int) (_ []span, ok bool, start int) {
+	if quote == comma || bytes.IndexByte(content, quote) < 0 {
+		return splitCommas(bounds, content, comma, base), true, 0
+	}
 	cpat := uint64(comma) * lsb
 	qpat := uint64(quote) * lsb
 	n := len(content)
-	// The stops (commas and quotes) of the eight bytes from base, as bit 7
+	// The stops (commas and quotes) of the eight bytes from pos, as bit 7
 	// of their byte in m, those before the scan point cleared: a word is
 	// loaded once for all the fields that end in it.
-	base, m := 0, uint64(0)
+	pos, m := 0, uint64(0)
 	loaded := false
 	for {
 		if start < n && content[start] == quote && quote != comma {
 			j := bytes.IndexByte(content[start+1:], quote)
 			if j < 0 {
-				r.fieldIndexes, r.fieldPositions = fi, fp
-				return false, start // a line end inside quotes, or no closing quote
+				return bounds, false, start // a line end inside quotes, or no closing quote
 			}
 			end := start + 1 + j
 			if end+1 < n && content[end+1] != comma {
-				r.fieldIndexes, r.fieldPositions = fi, fp
-				return false, start // "" inside the field, or a syntax error
+				return bounds, false, start // "" inside the field, or a syntax error
 			}
-			fp = append(fp, position{line, start + 1})
-			fi = append(fi, end)
+			bounds = append(bounds, span{base + start + skip, base + end})
 			if end+1 == n {
-				r.fieldIndexes, r.fieldPositions = fi, fp
-				return true, 0
+				return bounds, true, 0
 			}
 			start = end + 2
 			loaded = false
@@ -544,32 +577,57 @@ func (r *Reader) scanLine(content []byte, comma, quote byte, line int) (ok bool,
 		}
 		// An unquoted field ends at the next comma; a quote in it is an
 		// error.
-		if loaded && start < base+8 {
-			m &^= 1<<(8*uint(start-base)) - 1
+		if loaded && start < pos+8 {
+			m &^= 1<<(8*uint(start-pos)) - 1
 		} else {
-			base, m = start, stopsAt(content, start, cpat, qpat)
+			pos, m = start, stopsAt(content, start, cpat, qpat)
 			loaded = true
 		}
-		for m == 0 && base+8 < n {
-			base += 8
-			m = stopsAt(content, base, cpat, qpat)
+		for m == 0 && pos+8 < n {
+			pos += 8
+			m = stopsAt(content, pos, cpat, qpat)
 		}
 		k := n
 		if m != 0 {
-			k = base + bits.TrailingZeros64(m)>>3
+			k = pos + bits.TrailingZeros64(m)>>3
 		}
 		if k < n && content[k] != comma {
-			r.fieldIndexes, r.fieldPositions = fi, fp
-			return false, start // a bare quote
+			return bounds, false, start // a bare quote
 		}
-		fp = append(fp, position{line, start + 1})
-		fi = append(fi, k)
+		bounds = append(bounds, span{base + start, base + k})
 		if k == n {
-			r.fieldIndexes, r.fieldPositions = fi, fp
-			return true, 0
+			return bounds, true, 0
 		}
 		start = k + 1
 	}
+}
+
+// splitCommas is scanLine for a line without quotes: it appends the spans
+// of the fields between the commas, eight bytes at a time, all the commas
+// of a word taken in one loop.
+func splitCommas(bounds []span, content []byte, comma byte, base int) []span {
+	cpat := uint64(comma) * lsb
+	n := len(content)
+	start := base
+	for pos := 0; pos < n; pos += 8 {
+		var m uint64
+		if pos+8 <= cap(content) {
+			w := binary.LittleEndian.Uint64(content[pos : pos+8 : pos+8])
+			m = zeroBytes(w ^ cpat)
+			if n-pos < 8 {
+				m &= 1<<(8*uint(n-pos)) - 1
+			}
+		} else {
+			m = stopsAt(content, pos, cpat, cpat)
+		}
+		for m != 0 {
+			k := base + pos + bits.TrailingZeros64(m)>>3
+			bounds = append(bounds, span{start, k})
+			start = k + 1
+			m &= m - 1
+		}
+	}
+	return append(bounds, span{start, base + n})
 }
 
 // stopsAt returns the stops (comma or quote bytes, given as patterns) of
@@ -625,21 +683,21 @@ func indexStop(b []byte, comma, quote byte) int {
 }
 
 // scanLineRune is scanLine for a comma of several bytes, and only for
-// lines without quotes (any line, without quoting).
-func (r *Reader) scanLineRune(content, comma []byte, line int) (ok bool, start int) {
-	r.fieldIndexes = r.fieldIndexes[:0]
-	r.fieldPositions = r.fieldPositions[:0]
+// lines without quotes (any line, without quoting). It sets fieldBounds.
+func (r *Reader) scanLineRune(content, comma []byte) bool {
+	fb := r.fieldBounds[:0]
 	if r.Quote != 0 && bytes.IndexByte(content, byte(r.Quote)) >= 0 {
-		return false, 0
+		r.fieldBounds = fb
+		return false
 	}
+	start := 0
 	for {
-		r.fieldPositions = append(r.fieldPositions, position{line, start + 1})
 		i := bytes.Index(content[start:], comma)
 		if i < 0 {
-			r.fieldIndexes = append(r.fieldIndexes, len(content))
-			return true, 0
+			r.fieldBounds = append(fb, span{start, len(content)})
+			return true
 		}
-		r.fieldIndexes = append(r.fieldIndexes, start+i)
+		fb = append(fb, span{start, start + i})
 		start += i + len(comma)
 	}
 }
@@ -654,20 +712,29 @@ func sized(dst []string, n int) []string {
 
 // parseQuoted reads a record that scanLine could not split: content is
 // its first line without the line end term, and the fields that scanLine
-// found before content[start:] are kept. It appends the fields to
-// recordBuffer, unquoted, their ends to fieldIndexes and their positions
-// to fieldPositions, reading further lines while a quoted field goes on.
-// It returns a *ParseError, or the error reading the input.
-func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte, quote byte) error {
+// found before content[start:], given as the spans it appended, with the
+// base and skip it was given, are kept. It appends the fields to
+// recordBuffer, unquoted, and sets fieldIndexes to their ends in it and
+// fieldPositions to their positions, reading further lines while a quoted
+// field goes on. It returns a *ParseError, or the error reading the input.
+func (r *Reader) parseQuoted(content []byte, start int, term, comma []byte, quote byte, bounds []span, base, skip int) error {
 	recLine := r.numLine
-	r.recordBuffer = r.recordBuffer[:0]
-	for i, end := range r.fieldIndexes {
-		s := r.fieldPositions[i].col - 1
-		if s < end && r.Quote != 0 && content[s] == quote {
-			s++
+	r.simple = false
+	r.fieldIndexes = r.fieldIndexes[:0]
+	r.fieldPositions = r.fieldPositions[:0]
+	for _, f := range bounds {
+		s, end := f.start-base, f.end-base
+		col := s + 1
+		if r.Quote != 0 {
+			if skip == 0 && s < end && content[s] == quote {
+				s++ // a quoted field
+			} else if skip == 1 && s > 0 && content[s-1] == quote {
+				col-- // a quoted field: an unquoted one follows a comma
+			}
 		}
+		r.fieldPositions = append(r.fieldPositions, position{recLine, col})
 		r.recordBuffer = append(r.recordBuffer, content[s:end]...)
-		r.fieldIndexes[i] = len(r.recordBuffer)
+		r.fieldIndexes = append(r.fieldIndexes, len(r.recordBuffer))
 	}
 	content = content[start:]
 	pos := position{line: r.numLine, col: start + 1}
