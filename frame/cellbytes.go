@@ -7,16 +7,15 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/apache/arrow/go/v15/arrow/array"
-
-	"github.com/influxframe/influxframe/internal/fastnum"
+	"github.com/influxframe/influxframe/internal/csvscan"
 	"github.com/influxframe/influxframe/internal/timefmt"
 )
 
-// The CSV reader's hot loops work on the bytes csvscan.ReadBytes returns,
-// without making a string per cell: inference classifies them (colInfer)
-// and conversion appends them to Arrow builders (cellConv). The cases that
-// are common and cheap to recognise exactly (integers, plain decimals,
+// The CSV reader's hot loops work on the bytes of the cells csvscan reads
+// in batches, without making a string per cell: inference classifies them
+// (colInfer) and conversion writes them into Arrow buffers (chunkBuilder),
+// a column of a batch at a time. The cases that are common and cheap to
+// recognise exactly (integers, plain decimals,
 // ISO 8601 timestamps, empty cells, text into a string column) are done
 // on the bytes; every other cell goes through the string functions
 // (classifyIn, parseFloatIn, ...) over a view of the bytes, so that the
@@ -31,6 +30,7 @@ type colInfer struct {
 	st    *Stats
 	comma bool    // numbers have a decimal comma
 	iso   isoMemo // the last ISO 8601 timestamp of the column
+	text  []byte  // the last text cell classifyFull read, when short
 }
 
 // observe adds one cell to the column's statistics, as Stats.observeIn
@@ -68,7 +68,15 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 			return
 		}
 	}
+	if ci.text != nil && bytes.Equal(cell, ci.text) {
+		// A code or flag repeating: text again.
+		st.Cells[CellText]++
+		return
+	}
 	k, nan, mask, frac := classifyFull(view(cell), ci.comma)
+	if k == CellText && len(cell) <= 32 {
+		ci.text = append(ci.text[:0], cell...)
+	}
 	if k == CellTime {
 		st.Layouts |= mask
 		st.FracDigits = max(st.FracDigits, frac)
@@ -93,6 +101,47 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 		return
 	}
 	ci.add(k, line, cell)
+}
+
+// observeBatch observes column j of the records of b, and returns the
+// bytes of its cells.
+func (ci *colInfer) observeBatch(b *csvscan.Batch, j int) int64 {
+	return ci.observeRecords(b, j, b.Len())
+}
+
+// observeRecords observes column j of the first n records of b, and
+// returns the bytes of its cells. The plain integers and decimals of a
+// column that has had one of their kind already are counted in a tight
+// loop; the other cells go through observe.
+func (ci *colInfer) observeRecords(b *csvscan.Batch, j, n int) int64 {
+	st := ci.st
+	sep := byte('.')
+	if ci.comma {
+		sep = ','
+	}
+	ints, floats, lo, hi := st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax
+	var size int64
+	for rec := range n {
+		cell := b.Cell(rec, j)
+		size += int64(len(cell))
+		if len(cell) > 0 {
+			k, v := scanNumber(cell, sep)
+			if k == CellInt && ints > 0 {
+				ints++
+				lo, hi = min(lo, v), max(hi, v)
+				continue
+			}
+			if k == CellFloat && floats > 0 {
+				floats++
+				continue
+			}
+		}
+		st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax = ints, floats, lo, hi
+		ci.observe(cell, int64(b.Line(rec)))
+		ints, floats, lo, hi = st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax
+	}
+	st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax = ints, floats, lo, hi
+	return size
 }
 
 // add counts a cell of kind k, keeping a copy of the first one.
@@ -217,79 +266,6 @@ func (m *isoMemo) clock(b []byte) bool {
 		i += 1 + m.frac
 	}
 	return m.tail == 0 || b[i] == m.tail
-}
-
-// cellConv appends one cell to the builder of its column.
-type cellConv func(cell []byte) error
-
-// cellConverter returns the converter of a column of kind k into b, a
-// builder of arrowTypeOf(k), reading numbers with a decimal comma when
-// comma is set. It appends what converterOf's converters append.
-func cellConverter(k Kind, b array.Builder, comma bool) cellConv {
-	switch k {
-	case KindBool:
-		bb := b.(*array.BooleanBuilder)
-		return func(cell []byte) error {
-			if blankBytes(cell) {
-				bb.AppendNull()
-				return nil
-			}
-			v, ok := parseBool(view(cell))
-			if !ok {
-				return ErrBadValue
-			}
-			bb.Append(v)
-			return nil
-		}
-	case KindInt:
-		ib := b.(*array.Int64Builder)
-		return func(cell []byte) error {
-			if len(cell) > 0 {
-				if k, v := scanNumber(cell, 0); k == CellInt {
-					ib.Append(v)
-					return nil
-				}
-			}
-			if blankBytes(cell) {
-				ib.AppendNull()
-				return nil
-			}
-			v, err := strconv.ParseInt(strings.TrimSpace(view(cell)), 10, 64)
-			if err != nil {
-				return ErrBadValue
-			}
-			ib.Append(v)
-			return nil
-		}
-	case KindFloat:
-		fb := b.(*array.Float64Builder)
-		sep := byte('.')
-		if comma {
-			sep = ','
-		}
-		slow := floatConverter(comma)
-		return func(cell []byte) error {
-			if v, ok := fastnum.ParseFloat(cell, sep); ok {
-				fb.Append(v)
-				return nil
-			}
-			if len(cell) == 0 {
-				fb.AppendNull()
-				return nil
-			}
-			return slow(fb, view(cell))
-		}
-	default:
-		sb := b.(*array.StringBuilder)
-		return func(cell []byte) error {
-			if len(cell) == 0 {
-				sb.AppendNull()
-				return nil
-			}
-			sb.BinaryBuilder.Append(cell)
-			return nil
-		}
-	}
 }
 
 func blankBytes(b []byte) bool {

@@ -126,8 +126,8 @@ type CSVReader struct {
 	shard    *shardSpan   // the part of the input read, when opts.Shard is set
 	closer   func() error // closes and removes what the reader opened
 	cr       *csvscan.Reader
-	convs    []cellConv // of bld's builders, made by the first Next
-	bld      *array.RecordBuilder
+	batch    csvscan.Batch // the records read last, when Next converts them itself
+	cb       *chunkBuilder // made by the first such Next
 	cur      arrow.Record
 	lines    []int64
 	rows     int64
@@ -144,7 +144,7 @@ type CSVReader struct {
 }
 
 // converter appends one cell of text to a builder (DataFrameReader's
-// string columns); the CSV reader appends bytes with cellConv.
+// string columns); the CSV reader converts bytes with a chunkBuilder.
 type converter func(b array.Builder, cell string) error
 
 // NewCSVReader infers the schema of the CSV text in r and returns a reader
@@ -251,7 +251,6 @@ func NewCSVReader(r io.Reader, name string, opts CSVOptions) (*CSVReader, error)
 			return nil, cr.wrap(err)
 		}
 	}
-	cr.bld = array.NewRecordBuilder(opts.Allocator, cr.schema.Arrow())
 	return cr, nil
 }
 
@@ -301,7 +300,6 @@ func (r *CSVReader) openShard(in io.Reader) (*CSVReader, error) {
 	if r.cr, err = r.shardRows(fields); err != nil {
 		return nil, err
 	}
-	r.bld = array.NewRecordBuilder(r.opts.Allocator, r.schema.Arrow())
 	return r, nil
 }
 
@@ -409,26 +407,29 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 	}
 	progress := r.opts.Inferring
 	size := r.inputSize()
+	var b csvscan.Batch
 	for {
-		rec, err := c.ReadBytes()
+		// A batch ends at the next chunk's first record, which starts it.
+		err := c.ReadBatch(&b, int(min(batchRows, chunk-r.total%chunk)))
 		if err == io.EOF {
 			break
 		}
+		if n := b.Len(); n > 0 {
+			if r.total%chunk == 0 {
+				sizes = make([]int64, len(names))
+				r.starts = append(r.starts, chunkStart{b.Offset(0), b.Line(0) - 1, sizes})
+			}
+			for j := range cols {
+				sizes[j] += cols[j].observeBatch(&b, j)
+			}
+			before := r.total
+			r.total += int64(n)
+			if progress != nil && r.total/(64<<10) != before/(64<<10) {
+				progress(c.InputOffset(), size)
+			}
+		}
 		if err != nil {
 			return 0, r.wrap(err)
-		}
-		line, _ := c.FieldPos(0)
-		if r.total%chunk == 0 {
-			sizes = make([]int64, len(names))
-			r.starts = append(r.starts, chunkStart{c.RecordOffset(), line - 1, sizes})
-		}
-		for i, cell := range rec {
-			cols[i].observe(cell, int64(line))
-			sizes[i] += int64(len(cell))
-		}
-		r.total++
-		if progress != nil && r.total%(64<<10) == 0 {
-			progress(c.InputOffset(), size)
 		}
 	}
 	r.end = c.InputOffset()
@@ -565,16 +566,6 @@ func floatConverter(comma bool) converter {
 
 func blank(s string) bool { return s == "" || strings.TrimSpace(s) == "" }
 
-// converters returns the cell converters of the builders of b, one per
-// column, for the schema's kinds.
-func (r *CSVReader) converters(b *array.RecordBuilder) []cellConv {
-	convs := make([]cellConv, len(r.schema.Columns))
-	for i, c := range r.schema.Columns {
-		convs[i] = cellConverter(c.Kind, b.Field(i), r.dialect.Decimal == ',')
-	}
-	return convs
-}
-
 // Dialect returns the dialect the reader reads, as given or sniffed.
 func (r *CSVReader) Dialect() Dialect { return r.dial() }
 
@@ -632,22 +623,22 @@ func (r *CSVReader) Next() bool {
 		r.wk = nil
 		return false
 	}
-	if r.convs == nil {
-		r.convs = r.converters(r.bld)
+	if r.rows >= r.total {
+		r.done = true
+		return false
 	}
-	r.reserve(r.bld, int(r.rows/int64(r.opts.ChunkSize)))
-	lines, done, err := r.convertRows(r.cr, r.convs, r.opts.ChunkSize, r.lines[:0])
-	r.lines, r.done = lines, done
+	k := int(r.rows / int64(r.opts.ChunkSize))
+	if r.cb == nil {
+		r.cb = r.newChunkBuilder()
+	}
+	rec, lines, err := r.convertChunk(r.cr, k, r.cb, &r.batch, r.lines[:0])
 	if err != nil {
 		r.err = err
 		return false
 	}
-	n := len(lines)
-	if n == 0 {
-		return false
-	}
-	r.rows += int64(n)
-	r.cur = r.bld.NewRecord()
+	r.lines = lines
+	r.rows += rec.NumRows()
+	r.cur = rec
 	return true
 }
 
@@ -683,9 +674,9 @@ func (r *CSVReader) Release() {
 		r.cur.Release()
 		r.cur = nil
 	}
-	if r.bld != nil {
-		r.bld.Release()
-		r.bld = nil
+	if r.cb != nil {
+		r.cb.release()
+		r.cb = nil
 	}
 	if r.closer != nil {
 		r.closer()

@@ -52,10 +52,12 @@
 // really began at a record (a cut can fall inside a quoted cell that spans
 // lines; such a range is read again) and merges them in order; conversion
 // hands each chunk of rows, whose first byte and line inference noted, to
-// a worker with its own record builder, and Next returns the chunks in
-// order. Rows, lines, Stats and errors are those of a reading in one
-// goroutine. Cells are read as bytes from the tokenizer's buffer, and only
-// the text of string columns is copied, into the Arrow builders.
+// a worker with its own buffers, and Next returns the chunks in order.
+// Rows, lines, Stats and errors are those of a reading in one goroutine.
+// Both passes read records in batches of cells (csvscan.Batch) and work
+// on a batch a column at a time: inference classifies the cells as bytes,
+// and conversion writes them straight into Arrow buffers allocated at the
+// chunk's size, its row count known from inference.
 //
 // N processes can import one CSV file together, each reading one shard:
 // CSVOptions.Shard = Shard{K, N} reads only the records that start in the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 )
 
 // KeepText makes the named columns text (KindText), keeping each cell
@@ -40,8 +39,5 @@ func (r *CSVReader) KeepText(names ...string) error {
 		return err
 	}
 	r.schema = s
-	r.bld.Release()
-	r.bld = array.NewRecordBuilder(r.opts.Allocator, s.Arrow())
-	r.convs = nil // the first Next makes them for the new builders
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/influxframe/influxframe/internal/csvscan"
 )
@@ -17,7 +16,7 @@ import (
 // conversion pass then needs no more scanning to split the input: each
 // chunk is a byte range that starts at a record, which a worker reads on
 // its own (csvscan's StartAt numbers its lines as in the whole input) into
-// its own record builder. Next hands out the workers' records in input
+// its own chunkBuilder. Next hands out the workers' records in input
 // order, so that records, lines and errors are exactly those of a reading
 // in one goroutine. Workers run when GOMAXPROCS > 1, the input has more
 // than one chunk and its source is an io.ReaderAt (a file, a spool file,
@@ -34,17 +33,14 @@ type chunkStart struct {
 	bytes  []int64
 }
 
-// reserve makes room in b for the k-th chunk's rows.
-func (r *CSVReader) reserve(b *array.RecordBuilder, k int) {
-	if k >= len(r.starts) {
-		return
-	}
-	b.Reserve(int(min(int64(r.opts.ChunkSize), r.total-int64(k)*int64(r.opts.ChunkSize))))
-	for i, n := range r.starts[k].bytes {
-		if sb, ok := b.Field(i).(*array.StringBuilder); ok {
-			sb.ReserveData(int(n))
-		}
-	}
+// batchRows is the most records read and converted at once: enough
+// that a batch's per-call costs vanish, few enough that its cells stay in
+// the processor's cache while each column of them is converted.
+const batchRows = 1024
+
+// newChunkBuilder returns a builder of the reader's records.
+func (r *CSVReader) newChunkBuilder() *chunkBuilder {
+	return newChunkBuilder(r.opts.Allocator, r.schema, byte(r.dial().Decimal))
 }
 
 // chunkOut is a worker's conversion of one chunk.
@@ -105,11 +101,11 @@ func (r *CSVReader) startWorkers(n int) *workers {
 	for range n {
 		go func() {
 			defer w.wg.Done()
-			bld := array.NewRecordBuilder(r.opts.Allocator, r.schema.Arrow())
-			defer bld.Release()
-			convs := r.converters(bld)
+			cb := r.newChunkBuilder()
+			defer cb.release()
+			var b csvscan.Batch
 			for j := range jobs {
-				j.out <- r.convertChunk(ra, j.k, bld, convs)
+				j.out <- r.convertRange(ra, j.k, cb, &b)
 			}
 		}()
 	}
@@ -141,9 +137,8 @@ func (w *workers) next() (chunkOut, bool) {
 	return <-out, true
 }
 
-// convertChunk converts the k-th chunk of rows, read from ra, with the
-// converters of bld's builders.
-func (r *CSVReader) convertChunk(ra io.ReaderAt, k int, bld *array.RecordBuilder, convs []cellConv) chunkOut {
+// convertRange converts the k-th chunk of rows, read from ra, with cb.
+func (r *CSVReader) convertRange(ra io.ReaderAt, k int, cb *chunkBuilder, b *csvscan.Batch) chunkOut {
 	st := r.starts[k]
 	end := r.end
 	if k+1 < len(r.starts) {
@@ -152,41 +147,46 @@ func (r *CSVReader) convertChunk(ra io.ReaderAt, k int, bld *array.RecordBuilder
 	c := r.newCSV(io.NewSectionReader(ra, r.base+st.offset, end-st.offset))
 	c.StartAt(st.line, st.offset)
 	c.FieldsPerRecord = len(r.schema.Columns)
-	rows := int(min(int64(r.opts.ChunkSize), r.total-int64(k)*int64(r.opts.ChunkSize)))
-	lines := make([]int64, 0, rows)
-	r.reserve(bld, k)
-	lines, _, err := r.convertRows(c, convs, rows, lines)
-	if err == nil && len(lines) != rows {
-		err = fmt.Errorf("frame: %s changed while it was read: %d rows in chunk %d where inference read %d", r.name, len(lines), k+1, rows)
-	}
-	rec := bld.NewRecord()
-	if err != nil {
-		rec.Release()
-		return chunkOut{err: err}
-	}
-	return chunkOut{rec: rec, lines: lines}
+	rec, lines, err := r.convertChunk(c, k, cb, b, nil)
+	return chunkOut{rec: rec, lines: lines, err: err}
 }
 
-// convertRows reads up to max rows from c and appends them with convs,
-// their lines to lines. done says that c reached the end of its input.
-func (r *CSVReader) convertRows(c *csvscan.Reader, convs []cellConv, max int, lines []int64) (_ []int64, done bool, err error) {
-	for n := 0; n < max; n++ {
-		rec, err := c.ReadBytes()
+// convertChunk reads the k-th chunk's rows from c, which is at its first
+// record, in batches into b, and converts them with cb into a record,
+// appending their lines to lines.
+func (r *CSVReader) convertChunk(c *csvscan.Reader, k int, cb *chunkBuilder, b *csvscan.Batch, lines []int64) (arrow.Record, []int64, error) {
+	chunk := int64(r.opts.ChunkSize)
+	rows := int(min(chunk, r.total-int64(k)*chunk))
+	if lines == nil {
+		lines = make([]int64, 0, rows)
+	}
+	cb.start(rows, r.starts[k].bytes)
+	for left := rows; left > 0; {
+		err := c.ReadBatch(b, min(left, batchRows))
 		if err == io.EOF {
-			return lines, true, nil
+			break
+		}
+		if n := b.Len(); n > 0 {
+			if ce := cb.add(b); ce != nil {
+				cell := b.Cell(ce.rec, ce.col)
+				col := r.schema.Columns[ce.col]
+				cb.release()
+				return nil, lines, &ParseError{File: r.name, Line: int64(b.Line(ce.rec)), Column: ce.col + 1,
+					ColumnName: col.Name, Value: string(cell), Err: fmt.Errorf("%w: %s", ce.err, col.Kind)}
+			}
+			for rec := range n {
+				lines = append(lines, int64(b.Line(rec)))
+			}
+			left -= n
 		}
 		if err != nil {
-			return lines, false, r.wrap(err)
+			cb.release()
+			return nil, lines, r.wrap(err)
 		}
-		line, _ := c.FieldPos(0)
-		for i, cell := range rec {
-			if err := convs[i](cell); err != nil {
-				return lines, false, &ParseError{File: r.name, Line: int64(line), Column: i + 1,
-					ColumnName: r.schema.Columns[i].Name, Value: string(cell),
-					Err: fmt.Errorf("%w: %s", err, r.schema.Columns[i].Kind)}
-			}
-		}
-		lines = append(lines, int64(line))
 	}
-	return lines, false, nil
+	if len(lines) != rows {
+		cb.release()
+		return nil, lines, fmt.Errorf("frame: %s changed while it was read: %d rows in chunk %d where inference read %d", r.name, len(lines), k+1, rows)
+	}
+	return cb.finish(), lines, nil
 }

@@ -220,8 +220,9 @@ func (r *CSVReader) inferRange(ra io.ReaderAt, start, stop, to int64, ncols int,
 		o.cols[i] = colInfer{st: &Stats{}, comma: comma}
 	}
 	last := start
+	var b csvscan.Batch
 	for {
-		rec, err := c.ReadBytes()
+		err := c.ReadBatch(&b, batchRows)
 		if sec.hit {
 			o.aborted, o.next = true, -1
 			break
@@ -229,40 +230,51 @@ func (r *CSVReader) inferRange(ra io.ReaderAt, start, stop, to int64, ncols int,
 		if err == io.EOF {
 			break
 		}
-		off := c.RecordOffset()
-		line := 0
-		if pe, ok := err.(*csvscan.ParseError); ok {
-			line = pe.StartLine
-		} else if err == nil {
-			line, _ = c.FieldPos(0)
+		// The records of the batch before the next cut are the range's.
+		n, stopped := b.Len(), false
+		for rec := range n {
+			off, line := b.Offset(rec), b.Line(rec)
+			if off >= stop && stop < to {
+				o.next, o.nextLine = off, line
+				n, stopped = rec, true
+				break
+			}
+			if o.first < 0 {
+				o.first, o.firstLine = off, line
+			}
+			if (o.rows+int64(rec))%int64(every) == 0 {
+				o.notes = append(o.notes, note{off, line})
+			}
 		}
-		if off >= stop && stop < to {
-			o.next, o.nextLine = off, line
+		for j := range o.cols {
+			o.bytes[j] += o.cols[j].observeRecords(&b, j, n)
+		}
+		o.rows += int64(n)
+		if stopped {
 			break
-		}
-		if o.first < 0 {
-			o.first, o.firstLine = off, line
 		}
 		if err != nil {
-			o.err = err
+			// The record that failed starts at RecordOffset.
+			off, line := c.RecordOffset(), 0
+			if pe, ok := err.(*csvscan.ParseError); ok {
+				line = pe.StartLine
+			}
+			if off >= stop && stop < to {
+				o.next, o.nextLine = off, line
+			} else {
+				if o.first < 0 {
+					o.first, o.firstLine = off, line
+				}
+				o.err = err
+			}
 			break
 		}
-		if o.rows%int64(every) == 0 {
-			o.notes = append(o.notes, note{off, line})
-		}
-		for i, cell := range rec {
-			o.cols[i].observe(cell, int64(line))
-			o.bytes[i] += int64(len(cell))
-		}
-		o.rows++
 		if bounded {
 			sec.limit = c.InputOffset() - start + maxSpeculated
 		}
-		if o.rows%(16<<10) == 0 {
-			in := c.InputOffset()
-			read.Add(in - last)
-			last = in
-		}
+		in := c.InputOffset()
+		read.Add(in - last)
+		last = in
 	}
 	read.Add(c.InputOffset() - last)
 	if o.first < 0 {
