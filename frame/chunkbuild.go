@@ -17,40 +17,88 @@ import (
 
 // chunkBuilder converts the cells of a chunk of CSV records, read in
 // batches, into one Arrow record. Inference has counted the chunk's rows,
-// so every column's buffers are allocated once at their final size (a
-// string column's data from the chunk's cell bytes, grown if that was an
-// estimate) and the cells of a batch are converted column by column, in a
-// loop of one kind each, straight into the buffers: no builder call and
-// no indirect call per cell. It appends what converterOf's converters
-// append, and empty cells (blank ones for numbers and bools) are nulls.
+// so every column's buffers are allocated once at their final size, and
+// the cells of a batch are converted column by column, in a loop of one
+// kind each, straight into the buffers: no builder call and no indirect
+// call per cell. It appends what converterOf's converters append, and
+// empty cells (blank ones for numbers and bools) are nulls.
+//
+// The rows of a chunk are filled in pieces (see pieceRows), which
+// several goroutines may fill at once: the pieces share the columns'
+// values and validity bits, split at byte boundaries, and each piece has
+// its own bytes for the string columns, which finish joins.
 type chunkBuilder struct {
 	schema *arrow.Schema
 	kinds  []Kind
 	mem    memory.Allocator
 	sep    byte // the decimal separator
+	rows   int
 	cols   []colBuf
-	rows   int // the rows the buffers hold
-	n      int // rows appended
+	pieces []piece
 }
 
 // colBuf is one column's buffers in a chunkBuilder.
 type colBuf struct {
-	valid *memory.Buffer // the validity bitmap, made by the first null
-	nulls int
+	valid *memory.Buffer // the validity bitmap, all set at the start
 	vals  *memory.Buffer // values: 8 bytes per row, a bit for bools, or a string column's offsets
-	data  *memory.Buffer // a string column's bytes
-	size  int            // of them
 }
 
-// newChunkBuilder returns the builder of records of schema s, whose
-// columns have kinds kinds, with numbers read with the decimal separator
-// sep.
-func newChunkBuilder(mem memory.Allocator, s *Schema, sep byte) *chunkBuilder {
-	kinds := make([]Kind, len(s.Columns))
+// A piece is rows [row0, row0+rows) of a chunk, filled by one goroutine.
+type piece struct {
+	cb         *chunkBuilder
+	row0, rows int
+	n          int              // rows appended
+	data       []*memory.Buffer // the string columns' bytes, by column
+	size       []int            // ... and their length
+	nulls      []int            // by column
+	lines      []int64          // of the rows appended
+	err        error            // why the piece could not be filled
+}
+
+// newChunkBuilder returns the builder of a record of schema s, whose
+// columns have kinds kinds, holding rows rows in pieces of pieceRows rows
+// (a multiple of 8, or rows) whose string columns hold about bytes[p][i]
+// bytes (nil: unknown), with numbers read with the decimal separator sep.
+func newChunkBuilder(mem memory.Allocator, s *Schema, sep byte, rows, pieceRows int, bytes [][]int64) *chunkBuilder {
+	cb := &chunkBuilder{schema: s.Arrow(), mem: mem, sep: sep, rows: rows,
+		kinds: make([]Kind, len(s.Columns)), cols: make([]colBuf, len(s.Columns))}
 	for i, c := range s.Columns {
-		kinds[i] = storedKind(c.Kind)
+		cb.kinds[i] = storedKind(c.Kind)
 	}
-	return &chunkBuilder{schema: s.Arrow(), kinds: kinds, mem: mem, sep: sep, cols: make([]colBuf, len(kinds))}
+	for i, k := range cb.kinds {
+		c := &cb.cols[i]
+		c.valid = memory.NewResizableBuffer(mem)
+		c.valid.Resize(int(bitutil.BytesForBits(int64(rows))))
+		bitutil.SetBitsTo(c.valid.Bytes(), 0, int64(rows), true)
+		c.vals = memory.NewResizableBuffer(mem)
+		switch k {
+		case KindBool:
+			c.vals.Resize(int(bitutil.BytesForBits(int64(rows))))
+			clear(c.vals.Bytes())
+		case KindText:
+			c.vals.Resize(4 * (rows + 1))
+			arrow.Int32Traits.CastFromBytes(c.vals.Bytes())[0] = 0
+		default:
+			c.vals.Resize(8 * rows)
+		}
+	}
+	for row0, p := 0, 0; row0 < rows; row0, p = row0+pieceRows, p+1 {
+		pc := piece{cb: cb, row0: row0, rows: min(pieceRows, rows-row0),
+			data: make([]*memory.Buffer, len(cb.kinds)), size: make([]int, len(cb.kinds)), nulls: make([]int, len(cb.kinds))}
+		for i, k := range cb.kinds {
+			if k != KindText {
+				continue
+			}
+			pc.data[i] = memory.NewResizableBuffer(mem)
+			size := 64
+			if p < len(bytes) && i < len(bytes[p]) {
+				size = int(min(bytes[p][i], math.MaxInt32)) + 1
+			}
+			pc.data[i].Reserve(size)
+		}
+		cb.pieces = append(cb.pieces, pc)
+	}
+	return cb
 }
 
 // storedKind is the kind whose Arrow type (arrowTypeOf) holds a column of
@@ -63,55 +111,31 @@ func storedKind(k Kind) Kind {
 	return KindText
 }
 
-// start makes room for a chunk of rows rows, whose string columns hold
-// about bytes[i] bytes (nil: unknown).
-func (cb *chunkBuilder) start(rows int, bytes []int64) {
-	cb.release()
-	cb.rows, cb.n = rows, 0
-	for i, k := range cb.kinds {
-		c := &cb.cols[i]
-		*c = colBuf{vals: memory.NewResizableBuffer(cb.mem)}
-		switch k {
-		case KindBool:
-			c.vals.Resize(int(bitutil.BytesForBits(int64(rows))))
-			clear(c.vals.Bytes())
-		case KindText:
-			c.vals.Resize(4 * (rows + 1))
-			arrow.Int32Traits.CastFromBytes(c.vals.Bytes())[0] = 0
-			c.data = memory.NewResizableBuffer(cb.mem)
-			size := 64
-			if i < len(bytes) {
-				size = int(min(bytes[i], math.MaxInt32)) + 1
-			}
-			c.data.Reserve(size)
-		default:
-			c.vals.Resize(8 * rows)
-		}
-	}
-}
-
 // release frees the buffers of a chunk not made into a record.
 func (cb *chunkBuilder) release() {
 	for i := range cb.cols {
 		c := &cb.cols[i]
-		for _, b := range []*memory.Buffer{c.valid, c.vals, c.data} {
+		for _, b := range []*memory.Buffer{c.valid, c.vals} {
 			if b != nil {
 				b.Release()
 			}
 		}
 		*c = colBuf{}
 	}
+	for p := range cb.pieces {
+		for i, b := range cb.pieces[p].data {
+			if b != nil {
+				b.Release()
+				cb.pieces[p].data[i] = nil
+			}
+		}
+	}
 }
 
-// null marks row of column c null.
-func (cb *chunkBuilder) null(c *colBuf, row int) {
-	if c.valid == nil {
-		c.valid = memory.NewResizableBuffer(cb.mem)
-		c.valid.Resize(int(bitutil.BytesForBits(int64(cb.rows))))
-		bitutil.SetBitsTo(c.valid.Bytes(), 0, int64(cb.rows), true)
-	}
-	bitutil.ClearBit(c.valid.Bytes(), row)
-	c.nulls++
+// null marks row (of the chunk) of column j null.
+func (p *piece) null(j, row int) {
+	bitutil.ClearBit(p.cb.cols[j].valid.Bytes(), row)
+	p.nulls[j]++
 }
 
 // cellError is a cell that does not convert to its column's kind: the
@@ -121,45 +145,45 @@ type cellError struct {
 	err      error
 }
 
-// add converts the records of b after the chunk's rows so far. On a cell
-// that does not convert it returns the first such cell in the order of
-// the input (by record, then column); the chunk is then to be dropped.
-func (cb *chunkBuilder) add(b *csvscan.Batch) *cellError {
+// add converts the records of b after the piece's rows so far. On a
+// cell that does not convert it returns the first such cell in the order
+// of the input (by record, then column); the chunk is then to be dropped.
+func (p *piece) add(b *csvscan.Batch) *cellError {
 	n := b.Len()
-	if cb.n+n > cb.rows {
-		panic("frame: more rows than the chunk holds")
+	if p.n+n > p.rows {
+		panic("frame: more rows than the piece holds")
 	}
 	var first *cellError
-	for j, k := range cb.kinds {
-		rec, err := cb.addColumn(b, j, k, n)
+	for j, k := range p.cb.kinds {
+		rec, err := p.addColumn(b, j, k, n)
 		if err != nil && (first == nil || rec < first.rec) {
 			first = &cellError{rec: rec, col: j, err: err}
 			n = rec + 1 // later columns need not look past it
 		}
 	}
-	cb.n += b.Len()
+	p.n += b.Len()
 	return first
 }
 
 // addColumn converts column j, of kind k, of the first n records of b. It
 // returns the record of the first cell that does not convert, and why.
-func (cb *chunkBuilder) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, error) {
-	c := &cb.cols[j]
-	row := cb.n
+func (p *piece) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, error) {
+	c := &p.cb.cols[j]
+	row := p.row0 + p.n
 	switch k {
 	case KindFloat:
 		vals := arrow.Float64Traits.CastFromBytes(c.vals.Bytes())
 		for rec := range n {
 			cell := b.Cell(rec, j)
-			v, ok := fastnum.ParseFloat(cell, cb.sep)
+			v, ok := fastnum.ParseFloat(cell, p.cb.sep)
 			if !ok {
 				var null bool
 				var err error
-				if v, null, err = slowFloat(cell, cb.sep == ','); err != nil {
+				if v, null, err = slowFloat(cell, p.cb.sep == ','); err != nil {
 					return rec, err
 				}
 				if null {
-					cb.null(c, row+rec)
+					p.null(j, row+rec)
 				}
 			}
 			vals[row+rec] = v
@@ -178,7 +202,7 @@ func (cb *chunkBuilder) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, 
 					return rec, err
 				}
 				if null {
-					cb.null(c, row+rec)
+					p.null(j, row+rec)
 				}
 			}
 			vals[row+rec] = v
@@ -188,7 +212,7 @@ func (cb *chunkBuilder) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, 
 		for rec := range n {
 			cell := b.Cell(rec, j)
 			if blankBytes(cell) {
-				cb.null(c, row+rec)
+				p.null(j, row+rec)
 				continue
 			}
 			v, ok := parseBool(view(cell))
@@ -200,28 +224,29 @@ func (cb *chunkBuilder) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, 
 			}
 		}
 	default:
+		// Offsets into the piece's own bytes; finish moves them.
 		offs := arrow.Int32Traits.CastFromBytes(c.vals.Bytes())
-		data := c.data.Buf()[:c.data.Cap()]
-		size := c.size
+		buf := p.data[j]
+		data := buf.Buf()
+		size := p.size[j]
 		for rec := range n {
 			cell := b.Cell(rec, j)
 			if len(cell) == 0 {
-				cb.null(c, row+rec)
+				p.null(j, row+rec)
 			} else {
 				if size+len(cell) > len(data) {
 					if int64(size)+int64(len(cell)) > math.MaxInt32 {
-						c.size = size
+						p.size[j] = size
 						return rec, errTooLong
 					}
-					c.data.ResizeNoShrink(size)
-					c.data.Reserve(max(2*size, size+len(cell)))
-					data = c.data.Buf()[:c.data.Cap()]
+					buf.Reserve(max(2*size, size+len(cell)))
+					data = buf.Buf()
 				}
 				size += copy(data[size:], cell)
 			}
 			offs[row+rec+1] = int32(size)
 		}
-		c.size = size
+		p.size[j] = size
 	}
 	return 0, nil
 }
@@ -272,27 +297,88 @@ func slowInt(cell []byte) (v int64, null bool, err error) {
 	return v, false, nil
 }
 
-// finish returns the chunk's record. Its rows must all have been added.
-func (cb *chunkBuilder) finish() arrow.Record {
-	if cb.n != cb.rows {
-		panic("frame: a chunk finished before its last row")
+// finish returns the chunk's record, or the error of its first piece
+// that has one; either way the builder's buffers are then the record's
+// or freed.
+func (cb *chunkBuilder) finish() (arrow.Record, error) {
+	for p := range cb.pieces {
+		pc := &cb.pieces[p]
+		if pc.err == nil && pc.n != pc.rows {
+			panic("frame: a chunk finished before its last row")
+		}
+		if pc.err != nil {
+			cb.release()
+			return nil, pc.err
+		}
 	}
 	cols := make([]arrow.Array, len(cb.kinds))
-	for j := range cb.kinds {
+	for j, k := range cb.kinds {
 		c := &cb.cols[j]
-		bufs := []*memory.Buffer{c.valid, c.vals}
-		if c.data != nil {
-			c.data.ResizeNoShrink(c.size)
-			bufs = append(bufs, c.data)
+		nulls := 0
+		for p := range cb.pieces {
+			nulls += cb.pieces[p].nulls[j]
 		}
-		d := array.NewData(cb.schema.Field(j).Type, cb.rows, bufs, nil, c.nulls, 0)
+		bufs := []*memory.Buffer{c.valid, c.vals}
+		if nulls == 0 {
+			bufs[0] = nil
+		}
+		if k == KindText {
+			data, err := cb.joinText(j)
+			if err != nil {
+				for _, a := range cols[:j] {
+					a.Release()
+				}
+				cb.release()
+				return nil, err
+			}
+			bufs = append(bufs, data)
+		}
+		d := array.NewData(cb.schema.Field(j).Type, cb.rows, bufs, nil, nulls, 0)
 		cols[j] = array.MakeFromData(d)
 		d.Release()
+		if k == KindText {
+			bufs[2].Release() // the Data holds it
+		}
 	}
 	cb.release()
 	rec := array.NewRecord(cb.schema, cols, int64(cb.rows))
 	for _, c := range cols {
 		c.Release()
 	}
-	return rec
+	return rec, nil
+}
+
+// joinText returns the bytes of string column j: its pieces' bytes one
+// after another, the offsets of each piece moved by the bytes before it.
+func (cb *chunkBuilder) joinText(j int) (*memory.Buffer, error) {
+	if len(cb.pieces) == 1 {
+		pc := &cb.pieces[0]
+		b := pc.data[j]
+		pc.data[j] = nil
+		b.ResizeNoShrink(pc.size[j])
+		return b, nil
+	}
+	total := 0
+	for p := range cb.pieces {
+		total += cb.pieces[p].size[j]
+	}
+	if total > math.MaxInt32 {
+		return nil, errTooLong
+	}
+	out := memory.NewResizableBuffer(cb.mem)
+	out.Resize(total)
+	data := out.Bytes()
+	offs := arrow.Int32Traits.CastFromBytes(cb.cols[j].vals.Bytes())
+	at := 0
+	for p := range cb.pieces {
+		pc := &cb.pieces[p]
+		copy(data[at:], pc.data[j].Buf()[:pc.size[j]])
+		if at > 0 {
+			for i := pc.row0 + 1; i <= pc.row0+pc.rows; i++ {
+				offs[i] += int32(at)
+			}
+		}
+		at += pc.size[j]
+	}
+	return out, nil
 }

@@ -127,7 +127,6 @@ type CSVReader struct {
 	closer   func() error // closes and removes what the reader opened
 	cr       *csvscan.Reader
 	batch    csvscan.Batch // the records read last, when Next converts them itself
-	cb       *chunkBuilder // made by the first such Next
 	cur      arrow.Record
 	lines    []int64
 	rows     int64
@@ -137,7 +136,7 @@ type CSVReader struct {
 	refs     atomic.Int64
 
 	size   int64        // the input's bytes from base; -1 when unknown (a stream)
-	starts []chunkStart // where each chunk of rows begins, noted by inference
+	starts []chunkStart // where each piece of rows begins, noted by inference
 	end    int64        // the offset from base where the rows end
 	wk     *workers     // converting chunks in parallel, when started
 	seq    bool         // Next converts the rows itself
@@ -380,8 +379,7 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 		}
 		first = nil
 	}
-	chunk := int64(r.opts.ChunkSize)
-	var sizes []int64 // the current chunk's bytes per column
+	var sizes []int64 // the current piece's bytes per column
 	if first != nil {
 		line, _ := c.FieldPos(0)
 		sizes = make([]int64, len(names))
@@ -409,13 +407,13 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 	size := r.inputSize()
 	var b csvscan.Batch
 	for {
-		// A batch ends at the next chunk's first record, which starts it.
-		err := c.ReadBatch(&b, int(min(batchRows, chunk-r.total%chunk)))
+		// A batch ends at the next piece's first record, which starts it.
+		err := c.ReadBatch(&b, int(min(batchRows, r.pieceEnd(r.total)-r.total)))
 		if err == io.EOF {
 			break
 		}
 		if n := b.Len(); n > 0 {
-			if r.total%chunk == 0 {
+			if r.pieceAtOrAfter(r.total) == r.total {
 				sizes = make([]int64, len(names))
 				r.starts = append(r.starts, chunkStart{b.Offset(0), b.Line(0) - 1, sizes})
 			}
@@ -628,15 +626,16 @@ func (r *CSVReader) Next() bool {
 		return false
 	}
 	k := int(r.rows / int64(r.opts.ChunkSize))
-	if r.cb == nil {
-		r.cb = r.newChunkBuilder()
-	}
-	rec, lines, err := r.convertChunk(r.cr, k, r.cb, &r.batch, r.lines[:0])
+	cb := r.newChunkBuilder(k, r.opts.ChunkSize)
+	pc := &cb.pieces[0]
+	pc.lines = r.lines[:0]
+	pc.err = r.convertRows(r.cr, pc, &r.batch, k)
+	r.lines = pc.lines
+	rec, err := cb.finish()
 	if err != nil {
 		r.err = err
 		return false
 	}
-	r.lines = lines
 	r.rows += rec.NumRows()
 	r.cur = rec
 	return true
@@ -673,10 +672,6 @@ func (r *CSVReader) Release() {
 	if r.cur != nil {
 		r.cur.Release()
 		r.cur = nil
-	}
-	if r.cb != nil {
-		r.cb.release()
-		r.cb = nil
 	}
 	if r.closer != nil {
 		r.closer()

@@ -1,9 +1,11 @@
 package frame
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 
@@ -36,11 +38,77 @@ type chunkStart struct {
 // batchRows is the most records read and converted at once: enough
 // that a batch's per-call costs vanish, few enough that its cells stay in
 // the processor's cache while each column of them is converted.
-const batchRows = 1024
+const batchRows = 256
 
-// newChunkBuilder returns a builder of the reader's records.
-func (r *CSVReader) newChunkBuilder() *chunkBuilder {
-	return newChunkBuilder(r.opts.Allocator, r.schema, byte(r.dial().Decimal))
+// maxPieceRows is the most rows of a piece: the rows of a chunk are
+// noted by inference, and converted by the workers, in pieces of up to
+// maxPieceRows rows, so that all cores convert even an input of a few
+// chunks, and evenly. It is a multiple of 8, so that the pieces of a
+// chunk share no byte of its bitmaps. Tests lower it.
+var maxPieceRows = 4096
+
+// pieceRows returns the rows of each piece of a chunk but its last.
+func (r *CSVReader) pieceRows() int64 {
+	return int64(min(r.opts.ChunkSize, maxPieceRows))
+}
+
+// piecesPerChunk returns the pieces of a chunk of ChunkSize rows.
+func (r *CSVReader) piecesPerChunk() int {
+	p := r.pieceRows()
+	return int((int64(r.opts.ChunkSize) + p - 1) / p)
+}
+
+// pieceEnd returns the row after the last row of the piece that holds
+// row, the piece's end in a chunk of ChunkSize rows.
+func (r *CSVReader) pieceEnd(row int64) int64 {
+	chunk, p := int64(r.opts.ChunkSize), r.pieceRows()
+	c0 := row - row%chunk
+	return min(c0+((row-c0)/p+1)*p, c0+chunk)
+}
+
+// pieceAtOrAfter returns the first row of the first piece that starts at
+// or after row.
+func (r *CSVReader) pieceAtOrAfter(row int64) int64 {
+	if row%int64(r.opts.ChunkSize)%r.pieceRows() == 0 {
+		return row
+	}
+	return r.pieceEnd(row)
+}
+
+// chunkRows returns the rows of the k-th chunk.
+func (r *CSVReader) chunkRows(k int) int {
+	chunk := int64(r.opts.ChunkSize)
+	return int(min(chunk, r.total-int64(k)*chunk))
+}
+
+// newChunkBuilder returns the builder of the k-th chunk's record, in
+// pieces of pieceRows rows.
+func (r *CSVReader) newChunkBuilder(k int, pieceRows int) *chunkBuilder {
+	rows := r.chunkRows(k)
+	first := k * r.piecesPerChunk()
+	last := min(first+r.piecesPerChunk(), len(r.starts))
+	var bytes [][]int64
+	if pieceRows >= rows {
+		// One piece: the bytes of all of the chunk's.
+		sum := make([]int64, len(r.schema.Columns))
+		for _, st := range r.starts[first:last] {
+			for i, n := range st.bytes {
+				sum[i] += n
+			}
+		}
+		bytes = [][]int64{sum}
+	} else {
+		for _, st := range r.starts[first:last] {
+			bytes = append(bytes, st.bytes)
+		}
+	}
+	return newChunkBuilder(r.opts.Allocator, r.schema, byte(r.dial().Decimal), rows, pieceRows, bytes)
+}
+
+// chunks returns the number of chunks of the input.
+func (r *CSVReader) chunks() int {
+	chunk := int64(r.opts.ChunkSize)
+	return int((r.total + chunk - 1) / chunk)
 }
 
 // chunkOut is a worker's conversion of one chunk.
@@ -70,13 +138,32 @@ func (r *CSVReader) parallelism() int {
 	return n
 }
 
-// startWorkers starts n workers converting every chunk of the input.
+// startWorkers starts n workers converting every piece of every chunk of
+// the input. The goroutine that hands out the pieces makes each chunk's
+// builder; the worker that converts the last piece of a chunk finishes
+// it.
 func (r *CSVReader) startWorkers(n int) *workers {
 	ra := r.src.(io.ReaderAt)
 	w := &workers{order: make(chan chan chunkOut, n), quit: make(chan struct{})}
 	type job struct {
-		k   int
-		out chan chunkOut
+		cb      *chunkBuilder
+		p       int // the piece of the chunk
+		i       int // ... and of the input
+		pending *atomic.Int32
+		out     chan chunkOut
+	}
+	finish := func(j job) {
+		if j.pending.Add(-1) == 0 {
+			rec, err := j.cb.finish()
+			var lines []int64
+			if err == nil {
+				lines = make([]int64, 0, j.cb.rows)
+				for p := range j.cb.pieces {
+					lines = append(lines, j.cb.pieces[p].lines...)
+				}
+			}
+			j.out <- chunkOut{rec: rec, lines: lines, err: err}
+		}
 	}
 	jobs := make(chan job)
 	w.wg.Add(1 + n)
@@ -84,33 +171,48 @@ func (r *CSVReader) startWorkers(n int) *workers {
 		defer w.wg.Done()
 		defer close(jobs)
 		defer close(w.order)
-		for k := range r.starts {
+		per := r.piecesPerChunk()
+		for k := range r.chunks() {
 			out := make(chan chunkOut, 1)
 			select {
 			case w.order <- out:
 			case <-w.quit:
 				return
 			}
-			select {
-			case jobs <- job{k, out}:
-			case <-w.quit:
-				return
+			cb := r.newChunkBuilder(k, int(r.pieceRows()))
+			pending := new(atomic.Int32)
+			pending.Store(int32(len(cb.pieces)))
+			for p := range cb.pieces {
+				j := job{cb, p, k*per + p, pending, out}
+				select {
+				case jobs <- j:
+				case <-w.quit:
+					// The pieces not handed out are not converted.
+					for ; p < len(cb.pieces); p++ {
+						cb.pieces[p].err = errStopped
+						finish(job{cb, p, k*per + p, pending, out})
+					}
+					return
+				}
 			}
 		}
 	}()
 	for range n {
 		go func() {
 			defer w.wg.Done()
-			cb := r.newChunkBuilder()
-			defer cb.release()
 			var b csvscan.Batch
 			for j := range jobs {
-				j.out <- r.convertRange(ra, j.k, cb, &b)
+				r.convertPiece(ra, j.i, &j.cb.pieces[j.p], &b)
+				finish(j)
 			}
 		}()
 	}
 	return w
 }
+
+// errStopped is the error of a piece that was not converted because the
+// workers stopped.
+var errStopped = errors.New("frame: conversion stopped")
 
 // stop stops the workers and releases the records they made that no one
 // took.
@@ -137,56 +239,48 @@ func (w *workers) next() (chunkOut, bool) {
 	return <-out, true
 }
 
-// convertRange converts the k-th chunk of rows, read from ra, with cb.
-func (r *CSVReader) convertRange(ra io.ReaderAt, k int, cb *chunkBuilder, b *csvscan.Batch) chunkOut {
-	st := r.starts[k]
+// convertPiece converts the i-th piece of the input, read from ra, into
+// pc.
+func (r *CSVReader) convertPiece(ra io.ReaderAt, i int, pc *piece, b *csvscan.Batch) {
+	st := r.starts[i]
 	end := r.end
-	if k+1 < len(r.starts) {
-		end = r.starts[k+1].offset
+	if i+1 < len(r.starts) {
+		end = r.starts[i+1].offset
 	}
 	c := r.newCSV(io.NewSectionReader(ra, r.base+st.offset, end-st.offset))
 	c.StartAt(st.line, st.offset)
 	c.FieldsPerRecord = len(r.schema.Columns)
-	rec, lines, err := r.convertChunk(c, k, cb, b, nil)
-	return chunkOut{rec: rec, lines: lines, err: err}
+	pc.lines = make([]int64, 0, pc.rows)
+	pc.err = r.convertRows(c, pc, b, i/r.piecesPerChunk())
 }
 
-// convertChunk reads the k-th chunk's rows from c, which is at its first
-// record, in batches into b, and converts them with cb into a record,
-// appending their lines to lines.
-func (r *CSVReader) convertChunk(c *csvscan.Reader, k int, cb *chunkBuilder, b *csvscan.Batch, lines []int64) (arrow.Record, []int64, error) {
-	chunk := int64(r.opts.ChunkSize)
-	rows := int(min(chunk, r.total-int64(k)*chunk))
-	if lines == nil {
-		lines = make([]int64, 0, rows)
-	}
-	cb.start(rows, r.starts[k].bytes)
-	for left := rows; left > 0; {
+// convertRows reads the rows of pc from c, which is at its first record,
+// in batches into b, and converts them into pc, noting their lines; k is
+// the chunk's number, for errors.
+func (r *CSVReader) convertRows(c *csvscan.Reader, pc *piece, b *csvscan.Batch, k int) error {
+	for left := pc.rows; left > 0; {
 		err := c.ReadBatch(b, min(left, batchRows))
 		if err == io.EOF {
 			break
 		}
 		if n := b.Len(); n > 0 {
-			if ce := cb.add(b); ce != nil {
+			if ce := pc.add(b); ce != nil {
 				cell := b.Cell(ce.rec, ce.col)
 				col := r.schema.Columns[ce.col]
-				cb.release()
-				return nil, lines, &ParseError{File: r.name, Line: int64(b.Line(ce.rec)), Column: ce.col + 1,
+				return &ParseError{File: r.name, Line: int64(b.Line(ce.rec)), Column: ce.col + 1,
 					ColumnName: col.Name, Value: string(cell), Err: fmt.Errorf("%w: %s", ce.err, col.Kind)}
 			}
 			for rec := range n {
-				lines = append(lines, int64(b.Line(rec)))
+				pc.lines = append(pc.lines, int64(b.Line(rec)))
 			}
 			left -= n
 		}
 		if err != nil {
-			cb.release()
-			return nil, lines, r.wrap(err)
+			return r.wrap(err)
 		}
 	}
-	if len(lines) != rows {
-		cb.release()
-		return nil, lines, fmt.Errorf("frame: %s changed while it was read: %d rows in chunk %d where inference read %d", r.name, len(lines), k+1, rows)
+	if pc.n != pc.rows {
+		return fmt.Errorf("frame: %s changed while it was read: %d rows in chunk %d where inference read %d", r.name, pc.n, k+1, pc.rows)
 	}
-	return cb.finish(), lines, nil
+	return nil
 }

@@ -164,9 +164,8 @@ func (r *CSVReader) inferParallel(c *csvscan.Reader, ra io.ReaderAt, n int, cols
 		for j := range cols {
 			mergeStats(cols[j].st, o.cols[j].st, int64(before[i]))
 		}
-		// The chunks that start in this range.
-		chunk := int64(r.opts.ChunkSize)
-		for g := (rowBase + chunk - 1) / chunk * chunk; g < rowBase+o.rows; g += chunk {
+		// The pieces that start in this range.
+		for g := r.pieceAtOrAfter(rowBase); g < rowBase+o.rows; g = r.pieceEnd(g) {
 			st, err := r.chunkStartAt(ra, o, g-rowBase, every, before[i], ncols, to)
 			if err != nil {
 				return err
@@ -320,12 +319,13 @@ func (r *CSVReader) estimateSizes(outs []rangeOut) {
 			total[j] += b
 		}
 	}
-	chunk := int64(r.opts.ChunkSize)
+	row := int64(0)
 	for k := range r.starts {
+		rows := min(r.pieceEnd(row), r.total) - row
+		row += rows
 		if r.starts[k].bytes != nil {
 			continue // counted: the first record of an input without a header
 		}
-		rows := min(chunk, r.total-int64(k)*chunk)
 		sizes := make([]int64, len(total))
 		for j, t := range total {
 			sizes[j] = t*rows/r.total + 1

@@ -109,12 +109,13 @@ func parallelInput(seed uint64, rows int, header bool, lineEnd string, spoil str
 }
 
 func TestParallelInference(t *testing.T) {
-	defer func(m int64) { maxSpeculated = m }(maxSpeculated)
+	defer func(m int64, p int) { maxSpeculated, maxPieceRows = m, p }(maxSpeculated, maxPieceRows)
 	for _, tc := range []struct {
-		name string
-		data []byte
-		opts CSVOptions
-		spec int64 // maxSpeculated, when not 0
+		name   string
+		data   []byte
+		opts   CSVOptions
+		spec   int64 // maxSpeculated, when not 0
+		pieces int   // maxPieceRows, when not 0
 	}{
 		{name: "LF", data: parallelInput(1, 3000, true, "\n", ""), opts: CSVOptions{Comment: '#'}},
 		{name: "CR LF", data: parallelInput(2, 3000, true, "\r\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 100}},
@@ -127,11 +128,22 @@ func TestParallelInference(t *testing.T) {
 		{name: "mixed column", data: parallelInput(9, 3000, true, "\n", "2024-01-01T00:00:00Z,h,N/A,x"), opts: CSVOptions{Comment: '#'}},
 		{name: "aborted speculation", data: parallelInput(10, 2000, true, "\n", ""), opts: CSVOptions{Comment: '#'}, spec: 500},
 		{name: "forced kinds", data: parallelInput(11, 2000, true, "\n", ""), opts: CSVOptions{Comment: '#', Kinds: map[string]Kind{"v": KindInt}}},
+		{name: "pieces", data: parallelInput(12, 3000, true, "\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 100}, pieces: 16},
+		{name: "pieces of uneven chunks", data: parallelInput(13, 3000, true, "\r\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 77}, pieces: 24},
+		{name: "pieces, no header", data: parallelInput(14, 2000, false, "\n", ""), opts: CSVOptions{Comment: '#', NoHeader: true, ChunkSize: 300}, pieces: 8},
+		{name: "pieces, field count", data: parallelInput(15, 3000, true, "\n", "2024-01-01T00:00:00Z,h,1"), opts: CSVOptions{Comment: '#'}, pieces: 40},
+		{name: "pieces, forced text", data: parallelInput(16, 3000, true, "\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 1000,
+			Kinds: map[string]Kind{"v": KindText, "time": KindText}}, pieces: 64},
+		{name: "pieces, forced int", data: parallelInput(17, 3000, true, "\n", ""), opts: CSVOptions{Comment: '#', ChunkSize: 1000,
+			Kinds: map[string]Kind{"v": KindInt}}, pieces: 64},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			maxSpeculated, maxPieceRows = 8<<20, 4096
 			if tc.spec != 0 {
 				maxSpeculated = tc.spec
-				defer func(m int64) { maxSpeculated = m }(8 << 20)
+			}
+			if tc.pieces != 0 {
+				maxPieceRows = tc.pieces
 			}
 			checkParallelInference(t, tc.data, tc.opts)
 		})
@@ -146,14 +158,21 @@ func FuzzParallelInference(f *testing.F) {
 	f.Add([]byte(parallelInput(2, 40, true, "\r\n", "x,\"y")), uint8(1))
 	f.Add([]byte("a,b\n\"1\n2\n3\",4\n5,6\n"), uint8(2))
 	f.Add([]byte("a\n\n\n1\n\n2\n"), uint8(3))
+	f.Add([]byte(parallelInput(3, 60, true, "\n", "")), uint8(64+4))
+	f.Add([]byte(parallelInput(4, 60, true, "\r\n", "x,\"y")), uint8(64+16+7))
 	f.Fuzz(func(t *testing.T, data []byte, sel uint8) {
 		opts := CSVOptions{ChunkSize: 1 + int(sel%5), Comment: '#', NoSniff: sel&8 != 0}
 		if sel&16 != 0 {
 			opts.NoHeader = true
 		}
-		defer func(m int64) { maxSpeculated = m }(maxSpeculated)
+		defer func(m int64, p int) { maxSpeculated, maxPieceRows = m, p }(maxSpeculated, maxPieceRows)
 		if sel&32 != 0 {
 			maxSpeculated = 16
+		}
+		if sel&64 != 0 {
+			// Chunks of several pieces, converted by several workers.
+			maxPieceRows = 8
+			opts.ChunkSize = 9 + int(sel%23)
 		}
 		checkParallelInference(t, data, opts)
 	})
