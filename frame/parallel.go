@@ -201,8 +201,9 @@ func (r *CSVReader) startWorkers(n int) *workers {
 		go func() {
 			defer w.wg.Done()
 			var b csvscan.Batch
+			var c *csvscan.Reader
 			for j := range jobs {
-				r.convertPiece(ra, j.i, &j.cb.pieces[j.p], &b)
+				c = r.convertPiece(ra, j.i, &j.cb.pieces[j.p], c, &b)
 				finish(j)
 			}
 		}()
@@ -240,18 +241,24 @@ func (w *workers) next() (chunkOut, bool) {
 }
 
 // convertPiece converts the i-th piece of the input, read from ra, into
-// pc.
-func (r *CSVReader) convertPiece(ra io.ReaderAt, i int, pc *piece, b *csvscan.Batch) {
+// pc, reading with c (reset; nil: a new reader), which it returns.
+func (r *CSVReader) convertPiece(ra io.ReaderAt, i int, pc *piece, c *csvscan.Reader, b *csvscan.Batch) *csvscan.Reader {
 	st := r.starts[i]
 	end := r.end
 	if i+1 < len(r.starts) {
 		end = r.starts[i+1].offset
 	}
-	c := r.newCSV(io.NewSectionReader(ra, r.base+st.offset, end-st.offset))
+	in := io.NewSectionReader(ra, r.base+st.offset, end-st.offset)
+	if c == nil {
+		c = r.newCSV(in)
+	} else {
+		c.Reset(in)
+	}
 	c.StartAt(st.line, st.offset)
 	c.FieldsPerRecord = len(r.schema.Columns)
 	pc.lines = make([]int64, 0, pc.rows)
 	pc.err = r.convertRows(c, pc, b, i/r.piecesPerChunk())
+	return c
 }
 
 // convertRows reads the rows of pc from c, which is at its first record,

@@ -598,3 +598,92 @@ func checkReadBatch(t *testing.T, data string, sel uint16, maxes string) {
 		}
 	}
 }
+
+// TestReset reads one input, then another through Reset, and requires of
+// the second what a new Reader reads of it: every record, line, offset
+// and error, with Read, ReadBytes and ReadBatch.
+func TestReset(t *testing.T) {
+	inputs := []string{
+		"a,b\n1,2\n3,4\n",
+		"\ufeffx,y\r\n\"q\"\"1\",2\r\n\r\n3,\"4\n5\"\r\n",
+		"p;q\n# note\n1;2\n",
+		"a,b\n1,\"open\n",
+		"a,b\n1,2,3\n4,5\n",
+		strings.Repeat("long,", 20000) + "end\n1\n",
+	}
+	type result struct {
+		recs  [][]string
+		lines []int
+		offs  []int64
+		err   string
+		in    int64
+		read  int
+	}
+	readAll := func(r *Reader, batch bool) result {
+		var res result
+		var b Batch
+		for {
+			if batch {
+				err := r.ReadBatch(&b, 2)
+				for i := range b.Len() {
+					var rec []string
+					for f := range b.Fields() {
+						rec = append(rec, string(b.Cell(i, f)))
+					}
+					res.recs = append(res.recs, rec)
+					res.lines = append(res.lines, b.Line(i))
+					res.offs = append(res.offs, b.Offset(i))
+				}
+				if err != nil {
+					if err != io.EOF {
+						res.err = err.Error()
+					}
+					break
+				}
+				continue
+			}
+			rec, err := r.ReadBytes()
+			if err == io.EOF {
+				break
+			}
+			var cells []string
+			for _, c := range rec {
+				cells = append(cells, string(c))
+			}
+			res.recs = append(res.recs, cells)
+			line, _ := r.FieldPos(0)
+			res.lines = append(res.lines, line)
+			res.offs = append(res.offs, r.RecordOffset())
+			if err != nil {
+				res.err = err.Error()
+				break
+			}
+		}
+		res.in, res.read = r.InputOffset(), r.LinesRead()
+		return res
+	}
+	for _, batch := range []bool{false, true} {
+		for i, a := range inputs {
+			for j, b := range inputs {
+				comma := ','
+				if strings.HasPrefix(b, "p;") {
+					comma = ';'
+				}
+				fresh := NewReader(strings.NewReader(b))
+				fresh.Comma, fresh.Comment = comma, '#'
+				want := readAll(fresh, batch)
+
+				r := NewReader(strings.NewReader(a))
+				r.Comment = '#'
+				r.ReuseRecord = true
+				readAll(r, !batch)
+				r.Reset(strings.NewReader(b))
+				r.Comma, r.FieldsPerRecord = comma, 0
+				got := readAll(r, batch)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("batch %v, input %d after %d:\ngot  %+v\nwant %+v", batch, j, i, got, want)
+				}
+			}
+		}
+	}
+}

@@ -147,6 +147,22 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{Comma: ',', Quote: '"', rd: r, bufSize: defaultBufSize}
 }
 
+// Reset makes r read from rd from its start, as a new Reader with r's
+// option fields as they are now (FieldsPerRecord included, which reading
+// may have set), keeping the memory r has grown: its buffer and the
+// slices of its last record, so that a Reader reused for many inputs
+// allocates nothing more.
+func (r *Reader) Reset(rd io.Reader) {
+	*r = Reader{
+		Comma: r.Comma, Quote: r.Quote, Comment: r.Comment,
+		FieldsPerRecord: r.FieldsPerRecord, ReuseRecord: r.ReuseRecord,
+		rd: rd, buf: r.buf, bufSize: r.bufSize,
+		fieldBounds: r.fieldBounds[:0], recordBuffer: r.recordBuffer[:0],
+		fieldIndexes: r.fieldIndexes[:0], fieldPositions: r.fieldPositions[:0],
+		lastRecord: r.lastRecord[:0], lastBytes: r.lastBytes[:0],
+	}
+}
+
 // Read reads one record, a slice of fields. It returns io.EOF, and no
 // record, at the end of the input.
 //
