@@ -17,8 +17,9 @@ import (
 
 // chunkBuilder converts the cells of a chunk of CSV records, read in
 // batches, into one Arrow record. Inference has counted the chunk's rows,
-// so every column's buffers are allocated once at their final size, and
-// the cells of a batch are converted column by column, in a loop of one
+// so every column's buffers are allocated once at their final size (a
+// string column's bytes as inference counted or estimated them, grown
+// when that was short), and the cells of a batch are converted column by column, in a loop of one
 // kind each, straight into the buffers: no builder call and no indirect
 // call per cell. It appends what converterOf's converters append, and
 // empty cells (blank ones for numbers and bools) are nulls.
