@@ -85,10 +85,9 @@ type tagCol struct {
 }
 
 type fieldCol struct {
-	in      int
-	name    string
-	text    bool
-	present func(arr arrow.Array, i int) bool
+	in   int
+	name string
+	text bool // a string field; otherwise a float field
 }
 
 // newNormalizer decides what each column of s becomes. file names the
@@ -408,6 +407,7 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		}
 		rejects = append(rejects, frame.Reject{File: n.file, Line: line, Row: first + int64(i) + 1, Reason: msg, Cells: rowText(rec, i)})
 	}
+	views := viewsOf(rec)
 	for i := 0; i < rows; i++ {
 		if timeArr.IsNull(i) {
 			reject(i, ReasonNoTime, "")
@@ -424,7 +424,7 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		}
 		any := false
 		for _, f := range n.fields {
-			if f.present(rec.Column(f.in), i) {
+			if views[f.in].present(i, f.text) {
 				any = true
 				break
 			}
@@ -433,7 +433,7 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 			reject(i, ReasonNoFields, "")
 			continue
 		}
-		ts, dupOf, ok := n.dedupe(rec, i, ts, lines, first)
+		ts, dupOf, ok := n.dedupe(rec, views, i, ts, lines, first)
 		if !ok {
 			reject(i, ReasonDuplicate, "same tags and time as "+dupOf)
 			continue
@@ -448,12 +448,12 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 				sb.Append(t.value)
 				continue
 			}
-			arr := rec.Column(t.in)
-			if arr.IsNull(i) {
+			v := &views[t.in]
+			if v.arr.IsNull(i) {
 				sb.AppendNull()
 				continue
 			}
-			if v := frame.FormatValue(arr, i); v == "" {
+			if v := v.text(i); v == "" {
 				sb.AppendNull()
 			} else {
 				sb.Append(v)
@@ -461,17 +461,17 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		}
 		for j, f := range n.fields {
 			fb := b.Field(1 + len(n.tags) + j)
-			arr := rec.Column(f.in)
+			view := &views[f.in]
 			if f.text {
 				sb := fb.(*array.StringBuilder)
-				if arr.IsNull(i) {
+				if view.arr.IsNull(i) {
 					sb.AppendNull()
 				} else {
-					sb.Append(frame.FormatValue(arr, i))
+					sb.Append(view.text(i))
 				}
 				continue
 			}
-			v, ok := floatAt(arr, i)
+			v, ok := view.float(i)
 			if !ok {
 				fb.AppendNull()
 				continue
@@ -491,7 +491,7 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 // dedupe applies the duplicates policy to a row's key. It returns the
 // (possibly shifted) timestamp, and ok=false with the first row's position
 // ("line 12", "row 12") when the row must be rejected.
-func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, before int64) (int64, string, bool) {
+func (n *normalizer) dedupe(rec arrow.Record, views []colView, i int, ts int64, lines []int64, before int64) (int64, string, bool) {
 	// seen maps a key to the first row's line, or to minus its row number
 	// when the input has no lines, and to the fingerprint of its dropped
 	// text columns.
@@ -502,7 +502,7 @@ func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, be
 	if len(n.track) > 0 {
 		row.fp = n.fingerprint(rec, i)
 	}
-	series := n.seriesKey(rec, i)
+	series := n.seriesKey(views, i)
 	shifted := false
 	for {
 		first, dup := n.seen.add(series, ts, row)
@@ -536,15 +536,14 @@ func (n *normalizer) dedupe(rec arrow.Record, i int, ts int64, lines []int64, be
 // keys collide with a probability of about n²/2⁶⁵ for n series: a
 // collision would be reported as a duplicate, with the line of the other
 // row, never dropped silently.
-func (n *normalizer) seriesKey(rec arrow.Record, i int) uint64 {
+func (n *normalizer) seriesKey(views []colView, i int) uint64 {
 	b := n.keyBuf[:0]
 	for _, t := range n.tags {
 		if t.in < 0 {
 			continue // the same on every row
 		}
-		arr := rec.Column(t.in)
-		if !arr.IsNull(i) {
-			b = append(b, frame.FormatValue(arr, i)...)
+		if v := &views[t.in]; !v.arr.IsNull(i) {
+			b = append(b, v.text(i)...)
 		}
 		b = append(b, 0)
 	}
@@ -602,16 +601,65 @@ func floatAt(arr arrow.Array, i int) (float64, bool) {
 }
 
 func (n *normalizer) numField(i int) fieldCol {
-	return fieldCol{in: i, name: n.in.Columns[i].Name, present: func(arr arrow.Array, r int) bool {
-		v, ok := floatAt(arr, r)
-		return ok && !math.IsNaN(v) && !math.IsInf(v, 0)
-	}}
+	return fieldCol{in: i, name: n.in.Columns[i].Name}
 }
 
 func (n *normalizer) textField(i int) fieldCol {
-	return fieldCol{in: i, name: n.in.Columns[i].Name, text: true, present: func(arr arrow.Array, r int) bool {
-		return !arr.IsNull(r)
-	}}
+	return fieldCol{in: i, name: n.in.Columns[i].Name, text: true}
+}
+
+// A colView is a column of a record with its values typed once, so that
+// the row loop reads them without a type switch per cell: the values of
+// a Float64 column, or the String array of a text column.
+type colView struct {
+	arr arrow.Array
+	f64 []float64
+	str *array.String
+}
+
+// viewsOf returns the views of rec's columns.
+func viewsOf(rec arrow.Record) []colView {
+	views := make([]colView, rec.NumCols())
+	for c := range views {
+		arr := rec.Column(c)
+		views[c].arr = arr
+		switch a := arr.(type) {
+		case *array.Float64:
+			views[c].f64 = a.Float64Values()
+		case *array.String:
+			views[c].str = a
+		}
+	}
+	return views
+}
+
+// float returns row i as a float field's value, as floatAt does.
+func (v *colView) float(i int) (float64, bool) {
+	if v.f64 != nil {
+		if v.arr.IsNull(i) {
+			return 0, false
+		}
+		return v.f64[i], true
+	}
+	return floatAt(v.arr, i)
+}
+
+// text returns row i as text, as frame.FormatValue does.
+func (v *colView) text(i int) string {
+	if v.str != nil {
+		return v.str.Value(i)
+	}
+	return frame.FormatValue(v.arr, i)
+}
+
+// present reports whether row i holds a value of a field: any non-null
+// cell of a string field, a finite number of a float field.
+func (v *colView) present(i int, text bool) bool {
+	if text {
+		return !v.arr.IsNull(i)
+	}
+	x, ok := v.float(i)
+	return ok && !math.IsNaN(x) && !math.IsInf(x, 0)
 }
 
 func sortedKeys(m map[string]string) []string {
