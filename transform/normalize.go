@@ -408,6 +408,17 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		rejects = append(rejects, frame.Reject{File: n.file, Line: line, Row: first + int64(i) + 1, Reason: msg, Cells: rowText(rec, i)})
 	}
 	views := viewsOf(rec)
+	// Text out of text columns: at most their bytes.
+	for j, t := range n.tags {
+		if t.in >= 0 && views[t.in].str != nil {
+			b.Field(1 + j).(*array.StringBuilder).ReserveData(len(views[t.in].str.ValueBytes()))
+		}
+	}
+	for j, f := range n.fields {
+		if f.text && views[f.in].str != nil {
+			b.Field(1 + len(n.tags) + j).(*array.StringBuilder).ReserveData(len(views[f.in].str.ValueBytes()))
+		}
+	}
 	for i := 0; i < rows; i++ {
 		if timeArr.IsNull(i) {
 			reject(i, ReasonNoTime, "")
