@@ -267,12 +267,3 @@ func (m *isoMemo) clock(b []byte) bool {
 	}
 	return m.tail == 0 || b[i] == m.tail
 }
-
-func blankBytes(b []byte) bool {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f' {
-			return len(strings.TrimSpace(view(b))) == 0
-		}
-	}
-	return true
-}

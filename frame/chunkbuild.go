@@ -3,8 +3,6 @@ package frame
 import (
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -180,7 +178,7 @@ func (p *piece) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, error) {
 			if !ok {
 				var null bool
 				var err error
-				if v, null, err = slowFloat(cell, p.cb.sep == ','); err != nil {
+				if v, null, err = floatCell(view(cell), p.cb.sep == ','); err != nil {
 					return rec, err
 				}
 				if null {
@@ -199,7 +197,7 @@ func (p *piece) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, error) {
 			} else {
 				var null bool
 				var err error
-				if v, null, err = slowInt(cell); err != nil {
+				if v, null, err = intCell(view(cell)); err != nil {
 					return rec, err
 				}
 				if null {
@@ -211,16 +209,13 @@ func (p *piece) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, error) {
 	case KindBool:
 		bits := c.vals.Bytes()
 		for rec := range n {
-			cell := b.Cell(rec, j)
-			if blankBytes(cell) {
+			v, null, err := boolCell(view(b.Cell(rec, j)))
+			switch {
+			case err != nil:
+				return rec, err
+			case null:
 				p.null(j, row+rec)
-				continue
-			}
-			v, ok := parseBool(view(cell))
-			if !ok {
-				return rec, ErrBadValue
-			}
-			if v {
+			case v:
 				bitutil.SetBit(bits, row+rec)
 			}
 		}
@@ -263,39 +258,6 @@ func scanIntCell(cell []byte) (CellKind, int64) {
 		return CellEmpty, 0
 	}
 	return scanNumber(cell, 0)
-}
-
-// slowFloat converts a float column's cell that fastnum does not read, as
-// floatConverter does: a blank cell is null, a bool is 0 or 1.
-func slowFloat(cell []byte, comma bool) (v float64, null bool, err error) {
-	if blankBytes(cell) {
-		return 0, true, nil
-	}
-	s := view(cell)
-	v, ok := parseFloatIn(strings.TrimSpace(s), comma)
-	if ok {
-		return v, false, nil
-	}
-	if bv, isBool := parseBool(s); isBool {
-		if bv {
-			return 1, false, nil
-		}
-		return 0, false, nil
-	}
-	return 0, false, ErrBadValue
-}
-
-// slowInt converts an integer column's cell that scanNumber does not
-// read: a blank cell is null.
-func slowInt(cell []byte) (v int64, null bool, err error) {
-	if blankBytes(cell) {
-		return 0, true, nil
-	}
-	v, err = strconv.ParseInt(strings.TrimSpace(view(cell)), 10, 64)
-	if err != nil {
-		return 0, false, ErrBadValue
-	}
-	return v, false, nil
 }
 
 // finish returns the chunk's record, or the error of its first piece

@@ -500,28 +500,28 @@ func converterOf(k Kind) converter {
 	switch k {
 	case KindBool:
 		return func(b array.Builder, s string) error {
-			if blank(s) {
+			v, null, err := boolCell(s)
+			switch {
+			case err != nil:
+				return err
+			case null:
 				b.AppendNull()
-				return nil
+			default:
+				b.(*array.BooleanBuilder).Append(v)
 			}
-			v, ok := parseBool(s)
-			if !ok {
-				return ErrBadValue
-			}
-			b.(*array.BooleanBuilder).Append(v)
 			return nil
 		}
 	case KindInt:
 		return func(b array.Builder, s string) error {
-			if blank(s) {
+			v, null, err := intCell(s)
+			switch {
+			case err != nil:
+				return err
+			case null:
 				b.AppendNull()
-				return nil
+			default:
+				b.(*array.Int64Builder).Append(v)
 			}
-			v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-			if err != nil {
-				return ErrBadValue
-			}
-			b.(*array.Int64Builder).Append(v)
 			return nil
 		}
 	case KindFloat:
@@ -542,24 +542,66 @@ func converterOf(k Kind) converter {
 // have a decimal comma when comma is set.
 func floatConverter(comma bool) converter {
 	return func(b array.Builder, s string) error {
-		if blank(s) {
+		v, null, err := floatCell(s, comma)
+		switch {
+		case err != nil:
+			return err
+		case null:
 			b.AppendNull()
-			return nil
+		default:
+			b.(*array.Float64Builder).Append(v)
 		}
-		v, ok := parseFloatIn(strings.TrimSpace(s), comma)
-		if !ok {
-			if bv, isBool := parseBool(s); isBool {
-				v = 0
-				if bv {
-					v = 1
-				}
-			} else {
-				return ErrBadValue
-			}
-		}
-		b.(*array.Float64Builder).Append(v)
 		return nil
 	}
+}
+
+// The values of the cells of bool, integer and float columns: a blank
+// cell is null, surrounding spaces do not count, and a cell that is not
+// of the column's kind is ErrBadValue. The CSV reader's conversion
+// (chunkBuilder) reads the common cells itself and the others with these;
+// the DataFrame reader reads every cell with these.
+
+// boolCell reads a bool column's cell.
+func boolCell(s string) (v, null bool, err error) {
+	if blank(s) {
+		return false, true, nil
+	}
+	v, ok := parseBool(s)
+	if !ok {
+		return false, false, ErrBadValue
+	}
+	return v, false, nil
+}
+
+// intCell reads an integer column's cell.
+func intCell(s string) (v int64, null bool, err error) {
+	if blank(s) {
+		return 0, true, nil
+	}
+	v, err = strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return 0, false, ErrBadValue
+	}
+	return v, false, nil
+}
+
+// floatCell reads a float column's cell, a number with a decimal comma
+// when comma is set, or a bool, which is 0 or 1.
+func floatCell(s string, comma bool) (v float64, null bool, err error) {
+	if blank(s) {
+		return 0, true, nil
+	}
+	v, ok := parseFloatIn(strings.TrimSpace(s), comma)
+	if ok {
+		return v, false, nil
+	}
+	if bv, isBool := parseBool(s); isBool {
+		if bv {
+			return 1, false, nil
+		}
+		return 0, false, nil
+	}
+	return 0, false, ErrBadValue
 }
 
 func blank(s string) bool { return s == "" || strings.TrimSpace(s) == "" }
