@@ -586,8 +586,9 @@ func countLines(body []byte, p frame.Precision) (fields map[string]int64, minT, 
 
 // send posts body, retrying as the options say, and returns the last
 // error, the verdict on it, and, when the retries ran out, a note saying
-// so. The verdict is vFatal when the write has stopped (perr nil) or the
-// retries ran out.
+// so. The verdict is vWritten when the server acknowledged body, even if
+// the write stopped meanwhile; vFatal when the write has stopped (perr
+// nil) or the retries ran out.
 func (k *worker) send(body []byte) (perr *http2.Error, v verdict, gaveUp string) {
 	s := k.s
 	o := s.opts
@@ -606,6 +607,11 @@ func (k *worker) send(body []byte) (perr *http2.Error, v verdict, gaveUp string)
 	for attempt := 0; ; attempt++ {
 		s.acct.requests.Add(1)
 		perr = post(s.ctx, s.svc, s.url, body, o.Gzip)
+		if perr == nil {
+			// Acknowledged, even when the write stopped meanwhile: the
+			// points are stored, and counted and journaled as written.
+			return nil, vWritten, ""
+		}
 		if s.ctx.Err() != nil {
 			return nil, vFatal, ""
 		}
