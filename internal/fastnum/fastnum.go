@@ -1,7 +1,8 @@
-// Package fastnum parses the plain decimal numbers that make up most of a
-// CSV file or a query response, without strconv's generality: the CSV
-// reader's conversion and the query decoder call it first and fall back to
-// strconv for anything else.
+// Package fastnum parses and formats the plain decimal numbers that make
+// up most of a CSV file or a query response, without strconv's
+// generality: the CSV reader's conversion and the query decoder call
+// ParseFloat first, the line-protocol encoder AppendFloat, and both fall
+// back to strconv for anything else, with the same results.
 package fastnum
 
 // pow10 holds the powers of ten that float64 represents exactly.

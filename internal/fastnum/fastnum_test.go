@@ -76,3 +76,51 @@ func BenchmarkParseFloat(b *testing.B) {
 		}
 	})
 }
+
+func TestAppendFloat(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -1, 150, 1.5, 6.16, -0.5, 0.0001, 0.00012, 0.00009999,
+		1e-5, 999999.9, 999999.999999999, 1e6, 1234567, 100000, 0.1 + 0.2, 1.0 / 3, 123456.789012345,
+		12345.6789012345, 0.30000000000000004, math.MaxFloat64, math.SmallestNonzeroFloat64,
+		math.Inf(1), math.Inf(-1), math.NaN(), 2.5e-3, 5e-324} {
+		want := strconv.AppendFloat([]byte("x="), v, 'g', -1, 64)
+		if got := AppendFloat([]byte("x="), v); string(got) != string(want) {
+			t.Errorf("AppendFloat(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// FuzzAppendFloat compares AppendFloat with strconv, on arbitrary float64
+// bits and on decimals m/10^k, which take the fast path.
+func FuzzAppendFloat(f *testing.F) {
+	f.Add(uint64(0x4018a3d70a3d70a4), int64(616), uint8(2))
+	f.Add(uint64(0x3ff0000000000000), int64(-15), uint8(1))
+	f.Add(uint64(0x7ff8000000000001), int64(999999999999999), uint8(9))
+	f.Fuzz(func(t *testing.T, bits uint64, m int64, k uint8) {
+		for _, v := range []float64{math.Float64frombits(bits), float64(m%1e16) / pow10[int(k)%len(pow10)]} {
+			want := strconv.AppendFloat(nil, v, 'g', -1, 64)
+			if got := AppendFloat(nil, v); string(got) != string(want) {
+				t.Fatalf("AppendFloat(%v) = %q, want %q", v, got, want)
+			}
+		}
+	})
+}
+
+func BenchmarkAppendFloat(b *testing.B) {
+	vals := []float64{6.16, 14.08, 0.5, 1250.25, 21.46, 0.3, 3, 99.99}
+	b.Run("fastnum", func(b *testing.B) {
+		var buf []byte
+		for b.Loop() {
+			for _, v := range vals {
+				buf = AppendFloat(buf[:0], v)
+			}
+		}
+	})
+	b.Run("strconv", func(b *testing.B) {
+		var buf []byte
+		for b.Loop() {
+			for _, v := range vals {
+				buf = strconv.AppendFloat(buf[:0], v, 'g', -1, 64)
+			}
+		}
+	})
+}

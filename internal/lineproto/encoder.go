@@ -15,6 +15,7 @@ import (
 	"github.com/influxdata/line-protocol/v2/lineprotocol"
 
 	"github.com/influxframe/influxframe/frame"
+	"github.com/influxframe/influxframe/internal/fastnum"
 )
 
 // Sentinel causes of encoding errors. A *RowError or a schema error
@@ -649,7 +650,7 @@ func (e *Encoder) appendFloat(b []byte, k *fieldKey, row int, v float64) ([]byte
 	if r != fieldAdded {
 		return b, r
 	}
-	return strconv.AppendFloat(b, v, 'g', -1, 64), fieldAdded
+	return fastnum.AppendFloat(b, v), fieldAdded
 }
 
 // appendInt appends the field of an integer value v to b.
