@@ -499,31 +499,9 @@ func arrowTypeOf(k Kind) arrow.DataType {
 func converterOf(k Kind) converter {
 	switch k {
 	case KindBool:
-		return func(b array.Builder, s string) error {
-			v, null, err := boolCell(s)
-			switch {
-			case err != nil:
-				return err
-			case null:
-				b.AppendNull()
-			default:
-				b.(*array.BooleanBuilder).Append(v)
-			}
-			return nil
-		}
+		return valueConverter[bool, *array.BooleanBuilder](boolCell)
 	case KindInt:
-		return func(b array.Builder, s string) error {
-			v, null, err := intCell(s)
-			switch {
-			case err != nil:
-				return err
-			case null:
-				b.AppendNull()
-			default:
-				b.(*array.Int64Builder).Append(v)
-			}
-			return nil
-		}
+		return valueConverter[int64, *array.Int64Builder](intCell)
 	case KindFloat:
 		return floatConverter(false)
 	default:
@@ -541,15 +519,26 @@ func converterOf(k Kind) converter {
 // floatConverter returns the converter of a float column, whose numbers
 // have a decimal comma when comma is set.
 func floatConverter(comma bool) converter {
+	return valueConverter[float64, *array.Float64Builder](func(s string) (float64, bool, error) {
+		return floatCell(s, comma)
+	})
+}
+
+// valueConverter returns the converter that appends to a builder B the
+// value read reads from a cell, or a null.
+func valueConverter[T any, B interface {
+	Append(T)
+	AppendNull()
+}](read func(string) (v T, null bool, err error)) converter {
 	return func(b array.Builder, s string) error {
-		v, null, err := floatCell(s, comma)
+		v, null, err := read(s)
 		switch {
 		case err != nil:
 			return err
 		case null:
 			b.AppendNull()
 		default:
-			b.(*array.Float64Builder).Append(v)
+			b.(B).Append(v)
 		}
 		return nil
 	}
