@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/influxframe/influxframe/internal/csvscan"
+	"github.com/influxframe/influxframe/internal/fastnum"
 	"github.com/influxframe/influxframe/internal/timefmt"
 )
 
@@ -106,14 +107,14 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 // observeBatch observes column j of the records of b, and returns the
 // bytes of its cells.
 func (ci *colInfer) observeBatch(b *csvscan.Batch, j int) int64 {
-	return ci.observeRecords(b, j, b.Len())
+	return ci.observeRecords(b, j, 0, b.Len())
 }
 
-// observeRecords observes column j of the first n records of b, and
+// observeRecords observes column j of records [from, n) of b, and
 // returns the bytes of its cells. The plain integers and decimals of a
 // column that has had one of their kind already are counted in a tight
 // loop; the other cells go through observe.
-func (ci *colInfer) observeRecords(b *csvscan.Batch, j, n int) int64 {
+func (ci *colInfer) observeRecords(b *csvscan.Batch, j, from, n int) int64 {
 	st := ci.st
 	sep := byte('.')
 	if ci.comma {
@@ -121,7 +122,7 @@ func (ci *colInfer) observeRecords(b *csvscan.Batch, j, n int) int64 {
 	}
 	ints, floats, lo, hi := st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax
 	var size int64
-	for rec := range n {
+	for rec := from; rec < n; rec++ {
 		cell := b.Cell(rec, j)
 		size += int64(len(cell))
 		if len(cell) > 0 {
@@ -194,6 +195,54 @@ func scanNumber(b []byte, sep byte) (CellKind, int64) {
 		return CellText, 0
 	}
 	return CellFloat, 0
+}
+
+// scanValue is scanNumber with the cell's value as a float column holds
+// it: for CellInt, the integer and its float64 (-0 for "-0"); for
+// CellFloat, the float64 that strconv.ParseFloat reads, when exact says
+// that fastnum.Decimal could compute it.
+func scanValue(b []byte, sep byte) (k CellKind, iv int64, fv float64, exact bool) {
+	i := 0
+	neg := false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i = 1
+	}
+	start := i
+	var m uint64
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	digits := i - start
+	if i == len(b) {
+		if digits == 0 || digits > 18 {
+			return CellText, 0, 0, false
+		}
+		iv = int64(m)
+		fv = float64(iv)
+		if neg {
+			iv, fv = -iv, -fv
+		}
+		return CellInt, iv, fv, true
+	}
+	if b[i] != sep || digits >= 300 {
+		return CellText, 0, 0, false
+	}
+	i++
+	f := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	if i != len(b) || digits+i-f == 0 {
+		return CellText, 0, 0, false
+	}
+	if digits+i-f > 19 { // m may have overflowed
+		return CellFloat, 0, 0, false
+	}
+	fv, exact = fastnum.Decimal(m, i-f, neg)
+	return CellFloat, 0, fv, exact
 }
 
 // isoMemo remembers the last ISO 8601 timestamp of a column of the form

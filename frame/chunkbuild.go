@@ -54,33 +54,19 @@ type piece struct {
 	err        error            // why the piece could not be filled
 }
 
-// newChunkBuilder returns the builder of a record of schema s, whose
-// columns have kinds kinds, holding rows rows in pieces of pieceRows rows
-// (a multiple of 8, or rows) whose string columns hold about bytes[p][i]
-// bytes (nil: unknown), with numbers read with the decimal separator sep.
-func newChunkBuilder(mem memory.Allocator, s *Schema, sep byte, rows, pieceRows int, bytes [][]int64) *chunkBuilder {
-	cb := &chunkBuilder{schema: s.Arrow(), mem: mem, sep: sep, rows: rows,
-		kinds: make([]Kind, len(s.Columns)), cols: make([]colBuf, len(s.Columns))}
-	for i, c := range s.Columns {
-		cb.kinds[i] = storedKind(c.Kind)
-	}
-	for i, k := range cb.kinds {
+// newChunkBuilder returns the builder of a record of schema s (nil: set
+// it before finish), whose columns have the stored kinds kinds, holding
+// rows rows in pieces of pieceRows rows (a multiple of 8, or rows) whose
+// string columns hold about bytes[p][i] bytes (nil: unknown), with
+// numbers read with the decimal separator sep.
+func newChunkBuilder(mem memory.Allocator, s *arrow.Schema, kinds []Kind, sep byte, rows, pieceRows int, bytes [][]int64) *chunkBuilder {
+	cb := &chunkBuilder{schema: s, mem: mem, sep: sep, kinds: kinds, cols: make([]colBuf, len(kinds))}
+	for i := range cb.cols {
 		c := &cb.cols[i]
 		c.valid = memory.NewResizableBuffer(mem)
-		c.valid.Resize(int(bitutil.BytesForBits(int64(rows))))
-		bitutil.SetBitsTo(c.valid.Bytes(), 0, int64(rows), true)
 		c.vals = memory.NewResizableBuffer(mem)
-		switch k {
-		case KindBool:
-			c.vals.Resize(int(bitutil.BytesForBits(int64(rows))))
-			clear(c.vals.Bytes())
-		case KindText:
-			c.vals.Resize(4 * (rows + 1))
-			arrow.Int32Traits.CastFromBytes(c.vals.Bytes())[0] = 0
-		default:
-			c.vals.Resize(8 * rows)
-		}
 	}
+	cb.resize(rows)
 	for row0, p := 0, 0; row0 < rows; row0, p = row0+pieceRows, p+1 {
 		pc := piece{cb: cb, row0: row0, rows: min(pieceRows, rows-row0),
 			data: make([]*memory.Buffer, len(cb.kinds)), size: make([]int, len(cb.kinds)), nulls: make([]int, len(cb.kinds))}
@@ -100,6 +86,54 @@ func newChunkBuilder(mem memory.Allocator, s *Schema, sep byte, rows, pieceRows 
 	return cb
 }
 
+// resize makes the builder's columns hold rows rows, at least as many as
+// they hold, keeping those: the new rows are valid and the new bools
+// false. Its pieces are made afterwards, or it has one, whose rows it
+// sets.
+func (cb *chunkBuilder) resize(rows int) {
+	from := cb.rows
+	for i, k := range cb.kinds {
+		c := &cb.cols[i]
+		c.valid.Resize(int(bitutil.BytesForBits(int64(rows))))
+		bitutil.SetBitsTo(c.valid.Bytes(), int64(from), int64(rows-from), true)
+		switch k {
+		case KindBool:
+			c.vals.Resize(int(bitutil.BytesForBits(int64(rows))))
+			if rows > from {
+				bitutil.SetBitsTo(c.vals.Bytes(), int64(from), int64(rows-from), false)
+			}
+		case KindText:
+			c.vals.Resize(4 * (rows + 1))
+			arrow.Int32Traits.CastFromBytes(c.vals.Bytes())[0] = 0
+		default:
+			c.vals.Resize(8 * rows)
+		}
+	}
+	cb.rows = rows
+	if len(cb.pieces) == 1 {
+		cb.pieces[0].rows = rows
+	}
+}
+
+// truncate makes the builder of one piece hold its first rows rows only,
+// as many as the piece has appended.
+func (cb *chunkBuilder) truncate(rows int) {
+	for i, k := range cb.kinds {
+		c := &cb.cols[i]
+		c.valid.ResizeNoShrink(int(bitutil.BytesForBits(int64(rows))))
+		switch k {
+		case KindBool:
+			c.vals.ResizeNoShrink(int(bitutil.BytesForBits(int64(rows))))
+		case KindText:
+			c.vals.ResizeNoShrink(4 * (rows + 1))
+		default:
+			c.vals.ResizeNoShrink(8 * rows)
+		}
+	}
+	cb.rows = rows
+	cb.pieces[0].rows = rows
+}
+
 // storedKind is the kind whose Arrow type (arrowTypeOf) holds a column of
 // kind k: KindText for every column kept as its cells' text.
 func storedKind(k Kind) Kind {
@@ -108,6 +142,22 @@ func storedKind(k Kind) Kind {
 		return k
 	}
 	return KindText
+}
+
+// bytes returns the bytes of the builder's buffers.
+func (cb *chunkBuilder) bytes() int64 {
+	var n int64
+	for i := range cb.cols {
+		n += int64(cb.cols[i].valid.Cap() + cb.cols[i].vals.Cap())
+	}
+	for p := range cb.pieces {
+		for _, b := range cb.pieces[p].data {
+			if b != nil {
+				n += int64(b.Cap())
+			}
+		}
+	}
+	return n
 }
 
 // release frees the buffers of a chunk not made into a record.

@@ -91,6 +91,13 @@ type CSVOptions struct {
 	TempDir string
 	// Allocator for the records (default memory.DefaultAllocator).
 	Allocator memory.Allocator
+	// HoldBytes bounds the records held from inference to Next (default
+	// DefaultHoldBytes; negative: none). When inference reads the rows in
+	// one goroutine (GOMAXPROCS is 1, or the input is a stream, a shard or
+	// under 512 KiB) it also converts them, and holds the chunks whose
+	// kinds it got right until Next hands them out: an input whose records
+	// fit in HoldBytes of Arrow buffers is read and split once, not twice.
+	HoldBytes int64
 	// Shard, when Shard.N > 0, reads only the K-th (1-based) of N shards
 	// of the input: the records that start in the K-th of N byte ranges
 	// of the data after the header, each range's end moved forward to the
@@ -135,11 +142,13 @@ type CSVReader struct {
 	done     bool
 	refs     atomic.Int64
 
-	size   int64        // the input's bytes from base; -1 when unknown (a stream)
-	starts []chunkStart // where each piece of rows begins, noted by inference
-	end    int64        // the offset from base where the rows end
-	wk     *workers     // converting chunks in parallel, when started
-	seq    bool         // Next converts the rows itself
+	size   int64            // the input's bytes from base; -1 when unknown (a stream)
+	starts []chunkStart     // where each piece of rows begins, noted by inference
+	end    int64            // the offset from base where the rows end
+	wk     *workers         // converting chunks in parallel, when started
+	seq    bool             // Next converts the rows itself
+	crRow  int64            // the row cr is at, when Next converts the rows
+	held   map[int]chunkOut // chunks inference converted, by number (see holding)
 }
 
 // converter appends one cell of text to a builder (DataFrameReader's
@@ -405,6 +414,7 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 	}
 	progress := r.opts.Inferring
 	size := r.inputSize()
+	h := newHolding(r, names)
 	var b csvscan.Batch
 	for {
 		// A batch ends at the next piece's first record, which starts it.
@@ -417,8 +427,16 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 				sizes = make([]int64, len(names))
 				r.starts = append(r.starts, chunkStart{b.Offset(0), b.Line(0) - 1, sizes})
 			}
-			for j := range cols {
-				sizes[j] += cols[j].observeBatch(&b, j)
+			if h == nil {
+				for j := range cols {
+					sizes[j] += cols[j].observeBatch(&b, j)
+				}
+			} else {
+				h.batch(&b, r.total)
+				for j := range cols {
+					sizes[j] += h.observe(&cols[j], &b, j)
+				}
+				h.added(&b, cols)
 			}
 			before := r.total
 			r.total += int64(n)
@@ -427,6 +445,9 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 			}
 		}
 		if err != nil {
+			if h != nil {
+				h.release()
+			}
 			return 0, r.wrap(err)
 		}
 	}
@@ -434,7 +455,15 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 	if progress != nil {
 		progress(c.InputOffset(), size)
 	}
-	return r.decide(names, stats)
+	n, err := r.decide(names, stats)
+	if h != nil {
+		if err != nil {
+			h.release()
+		} else {
+			h.keep()
+		}
+	}
+	return n, err
 }
 
 // decide builds the schema from the columns' statistics, and returns the
@@ -443,11 +472,7 @@ func (r *CSVReader) decide(names []string, stats []*Stats) (int, error) {
 	columns := make([]Column, len(names))
 	fields := make([]arrow.Field, len(names))
 	for i, n := range names {
-		k := stats[i].kind()
-		if forced, ok := r.opts.Kinds[n]; ok {
-			k = forced
-		}
-		columns[i], fields[i], _ = textColumn(n, k, stats[i])
+		columns[i], fields[i], _ = textColumn(n, r.columnKind(n, stats[i]), stats[i])
 	}
 	s, err := NewSchema(columns, "", arrow.NewSchema(fields, nil))
 	if err != nil {
@@ -455,6 +480,25 @@ func (r *CSVReader) decide(names []string, stats []*Stats) (int, error) {
 	}
 	r.schema = s
 	return len(names), nil
+}
+
+// columnKind returns the kind of the column named name with statistics
+// st: the kind forced by CSVOptions.Kinds, or the kind st says.
+func (r *CSVReader) columnKind(name string, st *Stats) Kind {
+	if forced, ok := r.opts.Kinds[name]; ok {
+		return forced
+	}
+	return st.kind()
+}
+
+// storedKinds returns the kind in which each column of the schema is
+// converted (storedKind).
+func (r *CSVReader) storedKinds() []Kind {
+	kinds := make([]Kind, len(r.schema.Columns))
+	for i, c := range r.schema.Columns {
+		kinds[i] = storedKind(c.Kind)
+	}
+	return kinds
 }
 
 // textColumn returns the column, Arrow field and cell converter of a column
@@ -657,6 +701,16 @@ func (r *CSVReader) Next() bool {
 		return false
 	}
 	k := int(r.rows / int64(r.opts.ChunkSize))
+	if out, ok := r.takeHeld(k); ok {
+		r.cur, r.lines = out.rec, out.lines
+		r.rows += out.rec.NumRows()
+		return true
+	}
+	if r.crRow != r.rows {
+		if r.err = r.seekChunk(k); r.err != nil {
+			return false
+		}
+	}
 	cb := r.newChunkBuilder(k, r.opts.ChunkSize)
 	pc := &cb.pieces[0]
 	pc.lines = r.lines[:0]
@@ -668,6 +722,7 @@ func (r *CSVReader) Next() bool {
 		return false
 	}
 	r.rows += rec.NumRows()
+	r.crRow = r.rows
 	r.cur = rec
 	return true
 }
@@ -704,6 +759,7 @@ func (r *CSVReader) Release() {
 		r.cur.Release()
 		r.cur = nil
 	}
+	r.releaseHeld()
 	if r.closer != nil {
 		r.closer()
 		r.closer = nil

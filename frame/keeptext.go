@@ -39,5 +39,6 @@ func (r *CSVReader) KeepText(names ...string) error {
 		return err
 	}
 	r.schema = s
+	r.releaseHeld() // converted in the kinds inferred
 	return nil
 }

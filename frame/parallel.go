@@ -102,7 +102,7 @@ func (r *CSVReader) newChunkBuilder(k int, pieceRows int) *chunkBuilder {
 			bytes = append(bytes, st.bytes)
 		}
 	}
-	return newChunkBuilder(r.opts.Allocator, r.schema, byte(r.dial().Decimal), rows, pieceRows, bytes)
+	return newChunkBuilder(r.opts.Allocator, r.schema.Arrow(), r.storedKinds(), byte(r.dial().Decimal), rows, pieceRows, bytes)
 }
 
 // chunks returns the number of chunks of the input.
@@ -178,6 +178,10 @@ func (r *CSVReader) startWorkers(n int) *workers {
 			case w.order <- out:
 			case <-w.quit:
 				return
+			}
+			if h, ok := r.takeHeld(k); ok {
+				out <- h
+				continue
 			}
 			cb := r.newChunkBuilder(k, int(r.pieceRows()))
 			pending := new(atomic.Int32)

@@ -246,7 +246,7 @@ func (r *CSVReader) inferRange(ra io.ReaderAt, start, stop, to int64, ncols int,
 			}
 		}
 		for j := range o.cols {
-			o.bytes[j] += o.cols[j].observeRecords(&b, j, n)
+			o.bytes[j] += o.cols[j].observeRecords(&b, j, 0, n)
 		}
 		o.rows += int64(n)
 		if stopped {

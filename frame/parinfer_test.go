@@ -3,6 +3,7 @@ package frame
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -14,14 +15,37 @@ import (
 // every cell and line, and the error.
 func readWith(t *testing.T, data []byte, opts CSVOptions, parallel bool) string {
 	t.Helper()
-	defer func(m int64, p int) { minRangeBytes, testProcs = m, p }(minRangeBytes, testProcs)
 	if parallel {
-		minRangeBytes, testProcs = 1, 4
-	} else {
-		minRangeBytes, testProcs = 1<<62, 1
+		return readHow(t, data, opts, readMode{procs: 4, ranges: true})
+	}
+	return readHow(t, data, opts, readMode{procs: 1})
+}
+
+// readMode is how readHow reads.
+type readMode struct {
+	procs  int  // GOMAXPROCS, as the reader sees it
+	ranges bool // infer in byte ranges, from any input size
+	stream bool // give the reader a stream, which it spools
+}
+
+// readHow is readWith in any mode.
+func readHow(t *testing.T, data []byte, opts CSVOptions, m readMode) string {
+	t.Helper()
+	defer func(m int64, p int) { minRangeBytes, testProcs = m, p }(minRangeBytes, testProcs)
+	minRangeBytes, testProcs = 1<<62, m.procs
+	if m.ranges {
+		minRangeBytes = 1
+	}
+	var in io.Reader = bytes.NewReader(data)
+	if m.stream {
+		in = onlyReader{in}
+		opts.TempDir = t.TempDir()
+	}
+	if opts.Allocator == nil {
+		opts.Allocator = checkedMem(t) // no chunk held is leaked
 	}
 	var b strings.Builder
-	r, err := NewCSVReader(bytes.NewReader(data), "p.csv", opts)
+	r, err := NewCSVReader(in, "p.csv", opts)
 	if err != nil {
 		return "error: " + err.Error()
 	}
@@ -55,6 +79,19 @@ func checkParallelInference(t *testing.T, data []byte, opts CSVOptions) {
 	t.Helper()
 	seq := readWith(t, data, opts, false)
 	par := readWith(t, data, opts, true)
+	sameTranscript(t, "parallel inference", seq, par, data)
+	// Inference in one goroutine holds what it converts (HoldBytes):
+	// the same as holding nothing, with or without conversion workers.
+	opts.HoldBytes = -1
+	sameTranscript(t, "holding nothing", seq, readWith(t, data, opts, false), data)
+	opts.HoldBytes = 1
+	sameTranscript(t, "holding a chunk, workers", seq, readHow(t, data, opts, readMode{procs: 3}), data)
+}
+
+// sameTranscript fails the test when the transcripts of two readings of
+// data differ, showing the first line that does.
+func sameTranscript(t *testing.T, what string, seq, par string, data []byte) {
+	t.Helper()
 	if seq != par {
 		a, b := strings.Split(seq, "\n"), strings.Split(par, "\n")
 		i := 0
@@ -67,7 +104,7 @@ func checkParallelInference(t *testing.T, data []byte, opts CSVOptions) {
 			}
 			return "(end)"
 		}
-		t.Fatalf("parallel inference differs at line %d of the transcript:\none goroutine %.300s\nparallel      %.300s\ninput (%d bytes) %.300q", i+1, at(a), at(b), len(data), data)
+		t.Fatalf("%s differs at line %d of the transcript:\none goroutine %.300s\n%-13s %.300s\ninput (%d bytes) %.300q", what, i+1, at(a), what, at(b), len(data), data)
 	}
 }
 

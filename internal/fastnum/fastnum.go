@@ -49,10 +49,21 @@ func ParseFloat(b []byte, sep byte) (float64, bool) {
 			return 0, false
 		}
 	}
-	if digits > 15 || frac > 22 {
+	if digits > 15 {
 		return 0, false
 	}
 	if digits == 0 && !hasDigit(b) {
+		return 0, false
+	}
+	return Decimal(m, max(frac, 0), neg)
+}
+
+// Decimal returns the float64 nearest to m/10^frac, negated when neg, as
+// strconv.ParseFloat reads it, when m ≤ 2^53 and frac ≤ 22: the integer
+// and the power of ten are then exact in a float64, and one division
+// rounds their quotient correctly. Otherwise it reports false.
+func Decimal(m uint64, frac int, neg bool) (float64, bool) {
+	if m > 1<<53 || frac > 22 {
 		return 0, false
 	}
 	f := float64(m)

@@ -1,0 +1,345 @@
+package frame
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/influxframe/influxframe/internal/csvscan"
+)
+
+// One pass where it fits. Inference reads every row before the first
+// record can be made, since a column's kind depends on all its cells, and
+// conversion then reads the rows again. When inference reads the rows in
+// one goroutine, it also converts each chunk as it reads it, in the kinds
+// inferred up to the chunk's first batch (a column's kind seldom changes
+// after its first rows), and holds the chunks it converted until Next
+// hands them out. Once every row is read, a held chunk is kept when each
+// of its columns was converted in the column's final kind and no cell of
+// it failed to convert (a cell that does not fit a forced kind). The
+// conversion of a cell depends on the cell and the kind alone, so a kept
+// chunk is exactly what the conversion pass would make of its rows. The
+// other chunks are dropped and converted by the conversion pass, which
+// reports their errors as before. Holding stops when the held chunks take
+// CSVOptions.HoldBytes: the rest of a larger input is read twice.
+
+// DefaultHoldBytes is CSVOptions.HoldBytes when it is 0.
+const DefaultHoldBytes = 64 << 20
+
+// holding is the chunks inference converts as it reads them.
+type holding struct {
+	r        *CSVReader
+	names    []string
+	left     int64        // the bytes the held chunks may still take
+	k        int          // the number of the chunk being read
+	starting bool         // ... which begins with the batch being read
+	cur      *heldChunk   // the chunk being converted; nil when none
+	chunks   []*heldChunk // the chunks converted before it, in order
+}
+
+// heldChunk is one chunk inference converts, in one piece.
+type heldChunk struct {
+	k    int           // its number
+	cb   *chunkBuilder // its buffers
+	ok   []bool        // by column: every cell so far converted, in the kind the column still has
+	live int           // the columns still ok
+}
+
+// newHolding returns the holding of r's chunks, whose columns are named
+// names, or nil when r holds none.
+func newHolding(r *CSVReader, names []string) *holding {
+	left := r.opts.HoldBytes
+	if left == 0 {
+		left = DefaultHoldBytes
+	}
+	if left < 0 {
+		return nil
+	}
+	return &holding{r: r, names: names, left: left}
+}
+
+// batch prepares for the batch b, which starts at row row of the input:
+// a batch never spans two chunks, and one that starts a chunk ends the
+// chunk before.
+func (h *holding) batch(b *csvscan.Batch, row int64) {
+	chunk := int64(h.r.opts.ChunkSize)
+	if row%chunk == 0 {
+		h.end()
+		h.starting = h.left > 0
+		h.k = int(row / chunk)
+		return
+	}
+	if c := h.cur; c != nil {
+		pc := &c.cb.pieces[0]
+		if n := b.Len(); pc.n+n > pc.rows {
+			c.cb.resize(int(min(chunk, int64(max(2*pc.rows, pc.n+n)))))
+		}
+	}
+}
+
+// observe observes column j of b into ci, as observeBatch does, and
+// returns the bytes of its cells; it converts them too while the chunk
+// being converted still has the column.
+func (h *holding) observe(ci *colInfer, b *csvscan.Batch, j int) int64 {
+	c := h.cur
+	if c == nil || !c.ok[j] {
+		return ci.observeBatch(b, j)
+	}
+	pc := &c.cb.pieces[0]
+	k := c.cb.kinds[j]
+	var size int64
+	ok := true
+	switch k {
+	case KindFloat:
+		size, ok = pc.observeFloats(ci, b, j)
+	case KindInt:
+		size, ok = pc.observeInts(ci, b, j)
+	default:
+		size = ci.observeBatch(b, j)
+		_, err := pc.addColumn(b, j, k, b.Len())
+		ok = err == nil
+	}
+	if !ok || storedKind(h.r.columnKind(h.names[j], ci.st)) != k {
+		c.drop(j)
+	}
+	return size
+}
+
+// added ends the batch b, whose columns inference has observed into
+// cols: the chunk being converted counts its rows, and a chunk that b
+// starts begins, in the kinds of cols, with b converted.
+func (h *holding) added(b *csvscan.Batch, cols []colInfer) {
+	n := b.Len()
+	if h.starting {
+		h.starting = false
+		h.begin(b, cols)
+		pc := &h.cur.cb.pieces[0]
+		for j, k := range h.cur.cb.kinds {
+			if _, err := pc.addColumn(b, j, k, n); err != nil {
+				h.cur.drop(j)
+			}
+		}
+	}
+	c := h.cur
+	if c == nil {
+		return
+	}
+	pc := &c.cb.pieces[0]
+	pc.n += n
+	for rec := range n {
+		pc.lines = append(pc.lines, int64(b.Line(rec)))
+	}
+	if c.live == 0 {
+		c.cb.release()
+		h.cur = nil
+	}
+}
+
+// begin starts converting chunk h.k, whose first batch is b, in the
+// kinds of cols.
+func (h *holding) begin(b *csvscan.Batch, cols []colInfer) {
+	r := h.r
+	kinds := make([]Kind, len(cols))
+	for j := range cols {
+		kinds[j] = storedKind(r.columnKind(h.names[j], cols[j].st))
+	}
+	rows := h.rowsAhead(b)
+	cb := newChunkBuilder(r.opts.Allocator, nil, kinds, byte(r.dial().Decimal), rows, rows, nil)
+	cb.pieces[0].lines = make([]int64, 0, rows)
+	ok := make([]bool, len(cols))
+	for j := range ok {
+		ok[j] = true
+	}
+	h.cur = &heldChunk{k: h.k, cb: cb, ok: ok, live: len(cols)}
+}
+
+// rowsAhead guesses how many rows the chunk that b starts will have: a
+// whole chunk unless the input's size says fewer are left. A wrong guess
+// costs a resize.
+func (h *holding) rowsAhead(b *csvscan.Batch) int {
+	r := h.r
+	chunk := r.opts.ChunkSize
+	n := b.Len()
+	if r.size <= 0 || r.shard != nil || n < 2 {
+		return min(chunk, max(n, 1024))
+	}
+	per := float64(b.Offset(n-1)-b.Offset(0)) / float64(n-1)
+	if per <= 0 {
+		return chunk
+	}
+	left := float64(r.size-b.Offset(0)) / per
+	return int(min(float64(chunk), max(float64(n), left*1.05+64)))
+}
+
+// drop stops converting column j of the chunk.
+func (c *heldChunk) drop(j int) {
+	c.ok[j] = false
+	c.live--
+}
+
+// end closes the chunk being converted, if any, counting its bytes.
+func (h *holding) end() {
+	c := h.cur
+	if c == nil {
+		return
+	}
+	h.cur = nil
+	c.cb.truncate(c.cb.pieces[0].n)
+	h.left -= c.cb.bytes() + 8*int64(len(c.cb.pieces[0].lines))
+	h.chunks = append(h.chunks, c)
+}
+
+// keep hands the reader the held chunks that are right for its schema,
+// which inference has decided, and frees the others.
+func (h *holding) keep() {
+	h.end()
+	r := h.r
+	kinds := r.storedKinds()
+	for _, c := range h.chunks {
+		if c.live != len(kinds) || !slices.Equal(c.cb.kinds, kinds) {
+			c.cb.release()
+			continue
+		}
+		c.cb.schema = r.schema.Arrow()
+		lines := c.cb.pieces[0].lines
+		rec, err := c.cb.finish()
+		if err != nil {
+			continue // the conversion pass finds it again
+		}
+		if r.held == nil {
+			r.held = make(map[int]chunkOut)
+		}
+		r.held[c.k] = chunkOut{rec: rec, lines: lines}
+	}
+	h.chunks = nil
+}
+
+// release frees every chunk held: inference failed.
+func (h *holding) release() {
+	h.end()
+	for _, c := range h.chunks {
+		c.cb.release()
+	}
+	h.chunks = nil
+}
+
+// takeHeld returns chunk k if inference converted it, and no longer holds
+// it.
+func (r *CSVReader) takeHeld(k int) (chunkOut, bool) {
+	out, ok := r.held[k]
+	if ok {
+		delete(r.held, k)
+	}
+	return out, ok
+}
+
+// releaseHeld frees the chunks no one took.
+func (r *CSVReader) releaseHeld() {
+	for k, out := range r.held {
+		out.rec.Release()
+		delete(r.held, k)
+	}
+}
+
+// seekChunk moves cr, which Next converts the rows from, to the first
+// record of chunk k, past chunks Next took from the held ones.
+func (r *CSVReader) seekChunk(k int) error {
+	st := r.starts[k*r.piecesPerChunk()]
+	if _, err := r.src.Seek(r.base+st.offset, io.SeekStart); err != nil {
+		return fmt.Errorf("frame: seeking in %s: %w", r.name, err)
+	}
+	r.cr.Reset(io.LimitReader(r.src, r.end-st.offset))
+	r.cr.StartAt(st.line, st.offset)
+	r.crRow = int64(k) * int64(r.opts.ChunkSize)
+	return nil
+}
+
+// observeFloats observes column j of the records of b into ci, as
+// observeBatch does, and converts them into p, as addColumn does for a
+// float column, in one loop: the plain numbers of a column that has had
+// one of their kind already are read once for both. It returns the bytes
+// of the cells, and false when a cell does not convert; the rest of the
+// column is then only observed.
+func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j int) (int64, bool) {
+	st := ci.st
+	sep := p.cb.sep
+	vals := arrow.Float64Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
+	row := p.row0 + p.n
+	n := b.Len()
+	ints, floats, lo, hi := st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax
+	var size int64
+	for rec := range n {
+		cell := b.Cell(rec, j)
+		size += int64(len(cell))
+		if len(cell) == 0 {
+			st.Cells[CellEmpty]++
+			p.null(j, row+rec)
+			continue
+		}
+		switch k, iv, fv, exact := scanValue(cell, sep); {
+		case k == CellInt && ints > 0:
+			ints++
+			lo, hi = min(lo, iv), max(hi, iv)
+			vals[row+rec] = fv
+			continue
+		case k == CellFloat && floats > 0 && exact:
+			floats++
+			vals[row+rec] = fv
+			continue
+		}
+		st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax = ints, floats, lo, hi
+		ci.observe(cell, int64(b.Line(rec)))
+		ints, floats, lo, hi = st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax
+		v, null, err := floatCell(view(cell), sep == ',')
+		if err != nil {
+			return size + ci.observeRecords(b, j, rec+1, n), false
+		}
+		if null {
+			p.null(j, row+rec)
+		}
+		vals[row+rec] = v
+	}
+	st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax = ints, floats, lo, hi
+	return size, true
+}
+
+// observeInts is observeFloats for an integer column.
+func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j int) (int64, bool) {
+	st := ci.st
+	sep := p.cb.sep
+	vals := arrow.Int64Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
+	row := p.row0 + p.n
+	n := b.Len()
+	ints, lo, hi := st.Cells[CellInt], st.IntMin, st.IntMax
+	var size int64
+	for rec := range n {
+		cell := b.Cell(rec, j)
+		size += int64(len(cell))
+		if len(cell) == 0 {
+			st.Cells[CellEmpty]++
+			p.null(j, row+rec)
+			continue
+		}
+		if k, v := scanNumber(cell, sep); k == CellInt && ints > 0 {
+			ints++
+			lo, hi = min(lo, v), max(hi, v)
+			vals[row+rec] = v
+			continue
+		}
+		st.Cells[CellInt], st.IntMin, st.IntMax = ints, lo, hi
+		ci.observe(cell, int64(b.Line(rec)))
+		ints, lo, hi = st.Cells[CellInt], st.IntMin, st.IntMax
+		v, null, err := intCell(view(cell))
+		if err != nil {
+			return size + ci.observeRecords(b, j, rec+1, n), false
+		}
+		if null {
+			p.null(j, row+rec)
+		}
+		vals[row+rec] = v
+	}
+	st.Cells[CellInt], st.IntMin, st.IntMax = ints, lo, hi
+	return size, true
+}
