@@ -125,7 +125,7 @@ func (ci *colInfer) observeRecords(b *csvscan.Batch, j, from, n int) int64 {
 	for rec := from; rec < n; rec++ {
 		cell := b.Cell(rec, j)
 		size += int64(len(cell))
-		if len(cell) > 0 {
+		if len(cell) > 0 && ints+floats > 0 {
 			k, v := scanNumber(cell, sep)
 			if k == CellInt && ints > 0 {
 				ints++

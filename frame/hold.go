@@ -3,6 +3,7 @@ package frame
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -96,6 +97,8 @@ func (h *holding) observe(ci *colInfer, b *csvscan.Batch, j int) int64 {
 		size, ok = pc.observeFloats(ci, b, j)
 	case KindInt:
 		size, ok = pc.observeInts(ci, b, j)
+	case KindText:
+		size, ok = pc.observeText(ci, b, j)
 	default:
 		size = ci.observeBatch(b, j)
 		_, err := pc.addColumn(b, j, k, b.Len())
@@ -146,7 +149,17 @@ func (h *holding) begin(b *csvscan.Batch, cols []colInfer) {
 		kinds[j] = storedKind(r.columnKind(h.names[j], cols[j].st))
 	}
 	rows := h.rowsAhead(b)
-	cb := newChunkBuilder(r.opts.Allocator, nil, kinds, byte(r.dial().Decimal), rows, rows, nil)
+	// The string columns' bytes, guessed from the batch's.
+	bytes := make([]int64, len(cols))
+	for j, k := range kinds {
+		if k == KindText {
+			for rec := range b.Len() {
+				bytes[j] += int64(len(b.Cell(rec, j)))
+			}
+			bytes[j] = bytes[j]*int64(rows)/int64(b.Len())*9/8 + 64
+		}
+	}
+	cb := newChunkBuilder(r.opts.Allocator, nil, kinds, byte(r.dial().Decimal), rows, rows, [][]int64{bytes})
 	cb.pieces[0].lines = make([]int64, 0, rows)
 	ok := make([]bool, len(cols))
 	for j := range ok {
@@ -341,5 +354,40 @@ func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j int) (int64, bool)
 		vals[row+rec] = v
 	}
 	st.Cells[CellInt], st.IntMin, st.IntMax = ints, lo, hi
+	return size, true
+}
+
+// observeText is observeFloats for a column kept as text, whose cells
+// are copied whatever their kind.
+func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j int) (int64, bool) {
+	offs := arrow.Int32Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
+	row := p.row0 + p.n
+	buf := p.data[j]
+	data := buf.Buf()
+	at := p.size[j]
+	n := b.Len()
+	var size int64
+	for rec := range n {
+		cell := b.Cell(rec, j)
+		size += int64(len(cell))
+		if len(cell) == 0 {
+			ci.st.Cells[CellEmpty]++
+			p.null(j, row+rec)
+			offs[row+rec+1] = int32(at)
+			continue
+		}
+		ci.observe(cell, int64(b.Line(rec)))
+		if at+len(cell) > len(data) {
+			if int64(at)+int64(len(cell)) > math.MaxInt32 {
+				p.size[j] = at
+				return size + ci.observeRecords(b, j, rec+1, n), false
+			}
+			buf.Reserve(max(2*at, at+len(cell)))
+			data = buf.Buf()
+		}
+		at += copy(data[at:], cell)
+		offs[row+rec+1] = int32(at)
+	}
+	p.size[j] = at
 	return size, true
 }
