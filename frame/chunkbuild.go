@@ -214,11 +214,17 @@ func (p *piece) add(b *csvscan.Batch) *cellError {
 	return first
 }
 
-// addColumn converts column j, of kind k, of the first n records of b. It
-// returns the record of the first cell that does not convert, and why.
+// addColumn converts column j, of kind k, of the first n records of b,
+// after the piece's rows so far. It returns the record of the first cell
+// that does not convert, and why.
 func (p *piece) addColumn(b *csvscan.Batch, j int, k Kind, n int) (int, error) {
+	return p.addColumnAt(b, j, k, n, p.n)
+}
+
+// addColumnAt is addColumn into the piece's rows from row.
+func (p *piece) addColumnAt(b *csvscan.Batch, j int, k Kind, n, row int) (int, error) {
 	c := &p.cb.cols[j]
-	row := p.row0 + p.n
+	row += p.row0
 	switch k {
 	case KindFloat:
 		vals := arrow.Float64Traits.CastFromBytes(c.vals.Bytes())

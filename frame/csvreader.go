@@ -415,10 +415,23 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 	progress := r.opts.Inferring
 	size := r.inputSize()
 	h := newHolding(r, names)
-	var b csvscan.Batch
+	// The columns of a batch are observed on every core while the next
+	// batches are read.
+	var cw *columnWorkers
+	wait := func() {}
+	var single csvscan.Batch
+	if n := min(procs(), len(cols)); n > 1 {
+		cw = startColumnWorkers(n, h, cols)
+		defer cw.stop()
+		wait = cw.wait
+	}
 	for {
+		b := &single
+		if cw != nil {
+			b = cw.batch()
+		}
 		// A batch ends at the next piece's first record, which starts it.
-		err := c.ReadBatch(&b, int(min(batchRows, r.pieceEnd(r.total)-r.total)))
+		err := c.ReadBatch(b, int(min(batchRows, r.pieceEnd(r.total)-r.total)))
 		if err == io.EOF {
 			break
 		}
@@ -427,17 +440,15 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 				sizes = make([]int64, len(names))
 				r.starts = append(r.starts, chunkStart{b.Offset(0), b.Line(0) - 1, sizes})
 			}
-			if h == nil {
-				for j := range cols {
-					sizes[j] += cols[j].observeBatch(&b, j)
-				}
+			hc, row := h.before(b, r.total, wait)
+			if cw != nil {
+				cw.observe(b, sizes, hc, row)
 			} else {
-				h.batch(&b, r.total)
 				for j := range cols {
-					sizes[j] += h.observe(&cols[j], &b, j)
+					sizes[j] += h.observe(hc, row, &cols[j], b, j)
 				}
-				h.added(&b, cols)
 			}
+			h.after(b, cols, wait)
 			before := r.total
 			r.total += int64(n)
 			if progress != nil && r.total/(64<<10) != before/(64<<10) {
@@ -445,12 +456,14 @@ func (r *CSVReader) inferRows(c *csvscan.Reader, names []string, first []string,
 			}
 		}
 		if err != nil {
+			wait()
 			if h != nil {
 				h.release()
 			}
 			return 0, r.wrap(err)
 		}
 	}
+	wait()
 	r.end = c.InputOffset()
 	if progress != nil {
 		progress(c.InputOffset(), size)

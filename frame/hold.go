@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 
@@ -42,49 +44,56 @@ type holding struct {
 
 // heldChunk is one chunk inference converts, in one piece.
 type heldChunk struct {
-	k    int           // its number
-	cb   *chunkBuilder // its buffers
-	ok   []bool        // by column: every cell so far converted, in the kind the column still has
-	live int           // the columns still ok
+	k  int           // its number
+	cb *chunkBuilder // its buffers
+	ok []bool        // by column: every cell so far converted, in the kind the column still has
 }
 
 // newHolding returns the holding of r's chunks, whose columns are named
 // names, or nil when r holds none.
 func newHolding(r *CSVReader, names []string) *holding {
-	left := r.opts.HoldBytes
-	if left == 0 {
-		left = DefaultHoldBytes
-	}
+	left := r.holdBytes()
 	if left < 0 {
 		return nil
 	}
 	return &holding{r: r, names: names, left: left}
 }
 
-// batch prepares for the batch b, which starts at row row of the input:
-// a batch never spans two chunks, and one that starts a chunk ends the
-// chunk before.
-func (h *holding) batch(b *csvscan.Batch, row int64) {
+// before prepares for the batch b, which starts at row row of the input,
+// and returns the chunk its cells are to be converted into, if any, and
+// the chunk's row where they go. A batch never spans two chunks; one
+// that starts a chunk ends the chunk before. wait returns when every
+// batch given before b is observed.
+func (h *holding) before(b *csvscan.Batch, row int64, wait func()) (*heldChunk, int) {
+	if h == nil {
+		return nil, 0
+	}
 	chunk := int64(h.r.opts.ChunkSize)
 	if row%chunk == 0 {
+		wait()
 		h.end()
 		h.starting = h.left > 0
 		h.k = int(row / chunk)
-		return
+		return nil, 0
 	}
-	if c := h.cur; c != nil {
-		pc := &c.cb.pieces[0]
-		if n := b.Len(); pc.n+n > pc.rows {
-			c.cb.resize(int(min(chunk, int64(max(2*pc.rows, pc.n+n)))))
-		}
+	c := h.cur
+	if c == nil {
+		return nil, 0
 	}
+	pc := &c.cb.pieces[0]
+	if n := b.Len(); pc.n+n > pc.rows {
+		wait()
+		c.cb.resize(int(min(chunk, int64(max(2*pc.rows, pc.n+n)))))
+	}
+	return c, pc.n
 }
 
 // observe observes column j of b into ci, as observeBatch does, and
-// returns the bytes of its cells; it converts them too while the chunk
-// being converted still has the column.
-func (h *holding) observe(ci *colInfer, b *csvscan.Batch, j int) int64 {
-	c := h.cur
+// returns the bytes of its cells; while c, the chunk that before
+// returned, still has the column, it converts them too, into c's rows
+// from row. The columns of a batch may be observed at once, each on one
+// goroutine.
+func (h *holding) observe(c *heldChunk, row int, ci *colInfer, b *csvscan.Batch, j int) int64 {
 	if c == nil || !c.ok[j] {
 		return ci.observeBatch(b, j)
 	}
@@ -94,14 +103,14 @@ func (h *holding) observe(ci *colInfer, b *csvscan.Batch, j int) int64 {
 	ok := true
 	switch k {
 	case KindFloat:
-		size, ok = pc.observeFloats(ci, b, j)
+		size, ok = pc.observeFloats(ci, b, j, row)
 	case KindInt:
-		size, ok = pc.observeInts(ci, b, j)
+		size, ok = pc.observeInts(ci, b, j, row)
 	case KindText:
-		size, ok = pc.observeText(ci, b, j)
+		size, ok = pc.observeText(ci, b, j, row)
 	default:
 		size = ci.observeBatch(b, j)
-		_, err := pc.addColumn(b, j, k, b.Len())
+		_, err := pc.addColumnAt(b, j, k, b.Len(), row)
 		ok = err == nil
 	}
 	if !ok || storedKind(h.r.columnKind(h.names[j], ci.st)) != k {
@@ -110,13 +119,17 @@ func (h *holding) observe(ci *colInfer, b *csvscan.Batch, j int) int64 {
 	return size
 }
 
-// added ends the batch b, whose columns inference has observed into
-// cols: the chunk being converted counts its rows, and a chunk that b
-// starts begins, in the kinds of cols, with b converted.
-func (h *holding) added(b *csvscan.Batch, cols []colInfer) {
+// after ends the batch b, whose columns are being observed into cols:
+// the chunk being converted counts its rows, and a chunk that b starts
+// begins once they are observed, in the kinds of cols, with b converted.
+func (h *holding) after(b *csvscan.Batch, cols []colInfer, wait func()) {
+	if h == nil {
+		return
+	}
 	n := b.Len()
 	if h.starting {
 		h.starting = false
+		wait()
 		h.begin(b, cols)
 		pc := &h.cur.cb.pieces[0]
 		for j, k := range h.cur.cb.kinds {
@@ -133,10 +146,6 @@ func (h *holding) added(b *csvscan.Batch, cols []colInfer) {
 	pc.n += n
 	for rec := range n {
 		pc.lines = append(pc.lines, int64(b.Line(rec)))
-	}
-	if c.live == 0 {
-		c.cb.release()
-		h.cur = nil
 	}
 }
 
@@ -165,7 +174,24 @@ func (h *holding) begin(b *csvscan.Batch, cols []colInfer) {
 	for j := range ok {
 		ok[j] = true
 	}
-	h.cur = &heldChunk{k: h.k, cb: cb, ok: ok, live: len(cols)}
+	h.cur = &heldChunk{k: h.k, cb: cb, ok: ok}
+}
+
+// holdBytes returns CSVOptions.HoldBytes, or its default.
+func (r *CSVReader) holdBytes() int64 {
+	if r.opts.HoldBytes == 0 {
+		return DefaultHoldBytes
+	}
+	return r.opts.HoldBytes
+}
+
+// holdsAll reports whether the records of the whole input, as guessed
+// from its size, fit in the bytes the reader may hold: inference then
+// reads it in one goroutine, converting it as it goes, with the columns
+// of each batch observed on several goroutines (columnWorkers), rather
+// than on workers that read ranges of the input and convert nothing.
+func (r *CSVReader) holdsAll() bool {
+	return r.size >= 0 && r.size <= r.holdBytes()/2
 }
 
 // rowsAhead guesses how many rows the chunk that b starts will have: a
@@ -187,10 +213,7 @@ func (h *holding) rowsAhead(b *csvscan.Batch) int {
 }
 
 // drop stops converting column j of the chunk.
-func (c *heldChunk) drop(j int) {
-	c.ok[j] = false
-	c.live--
-}
+func (c *heldChunk) drop(j int) { c.ok[j] = false }
 
 // end closes the chunk being converted, if any, counting its bytes.
 func (h *holding) end() {
@@ -199,6 +222,10 @@ func (h *holding) end() {
 		return
 	}
 	h.cur = nil
+	if !slices.Contains(c.ok, true) {
+		c.cb.release()
+		return
+	}
 	c.cb.truncate(c.cb.pieces[0].n)
 	h.left -= c.cb.bytes() + 8*int64(len(c.cb.pieces[0].lines))
 	h.chunks = append(h.chunks, c)
@@ -211,7 +238,7 @@ func (h *holding) keep() {
 	r := h.r
 	kinds := r.storedKinds()
 	for _, c := range h.chunks {
-		if c.live != len(kinds) || !slices.Equal(c.cb.kinds, kinds) {
+		if slices.Contains(c.ok, false) || !slices.Equal(c.cb.kinds, kinds) {
 			c.cb.release()
 			continue
 		}
@@ -270,16 +297,16 @@ func (r *CSVReader) seekChunk(k int) error {
 }
 
 // observeFloats observes column j of the records of b into ci, as
-// observeBatch does, and converts them into p, as addColumn does for a
-// float column, in one loop: the plain numbers of a column that has had
+// observeBatch does, and converts them into p's rows from row, as
+// addColumn does for a float column, in one loop: the plain numbers of a column that has had
 // one of their kind already are read once for both. It returns the bytes
 // of the cells, and false when a cell does not convert; the rest of the
 // column is then only observed.
-func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j int) (int64, bool) {
+func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j, row int) (int64, bool) {
 	st := ci.st
 	sep := p.cb.sep
 	vals := arrow.Float64Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
-	row := p.row0 + p.n
+	row += p.row0
 	n := b.Len()
 	ints, floats, lo, hi := st.Cells[CellInt], st.Cells[CellFloat], st.IntMin, st.IntMax
 	var size int64
@@ -319,11 +346,11 @@ func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j int) (int64, boo
 }
 
 // observeInts is observeFloats for an integer column.
-func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j int) (int64, bool) {
+func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j, row int) (int64, bool) {
 	st := ci.st
 	sep := p.cb.sep
 	vals := arrow.Int64Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
-	row := p.row0 + p.n
+	row += p.row0
 	n := b.Len()
 	ints, lo, hi := st.Cells[CellInt], st.IntMin, st.IntMax
 	var size int64
@@ -359,9 +386,9 @@ func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j int) (int64, bool)
 
 // observeText is observeFloats for a column kept as text, whose cells
 // are copied whatever their kind.
-func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j int) (int64, bool) {
+func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j, row int) (int64, bool) {
 	offs := arrow.Int32Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
-	row := p.row0 + p.n
+	row += p.row0
 	buf := p.data[j]
 	data := buf.Buf()
 	at := p.size[j]
@@ -390,4 +417,82 @@ func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j int) (int64, bool)
 	}
 	p.size[j] = at
 	return size, true
+}
+
+// columnWorkers observe the columns of the batches that inference reads
+// in one goroutine on n goroutines, column j on goroutine j%n, while
+// that goroutine reads the next batches: each goroutine takes the
+// batches in order, and a batch goes back to the reader when every
+// goroutine is done with it.
+type columnWorkers struct {
+	n     int
+	h     *holding // nil when nothing is held
+	cols  []colInfer
+	queue []chan columnJob // to each goroutine
+	free  chan *csvscan.Batch
+	busy  sync.WaitGroup // the batches given and not yet observed
+	wg    sync.WaitGroup
+}
+
+// columnJob is a batch to observe, whose columns' bytes are added to
+// sizes, converting it into c from row row (see holding.observe).
+type columnJob struct {
+	b     *csvscan.Batch
+	sizes []int64
+	c     *heldChunk
+	row   int
+	left  *atomic.Int32 // the goroutines not done with it
+}
+
+// startColumnWorkers starts n goroutines that observe cols, holding with
+// h; stop stops them.
+func startColumnWorkers(n int, h *holding, cols []colInfer) *columnWorkers {
+	ahead := 2 * n // batches read ahead
+	w := &columnWorkers{n: n, h: h, cols: cols, queue: make([]chan columnJob, n), free: make(chan *csvscan.Batch, ahead)}
+	for range ahead {
+		w.free <- new(csvscan.Batch)
+	}
+	for i := range w.queue {
+		w.queue[i] = make(chan columnJob, ahead)
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			for job := range w.queue[i] {
+				for j := i; j < len(w.cols); j += w.n {
+					job.sizes[j] += w.h.observe(job.c, job.row, &w.cols[j], job.b, j)
+				}
+				if job.left.Add(-1) == 0 {
+					w.free <- job.b
+					w.busy.Done()
+				}
+			}
+		}()
+	}
+	return w
+}
+
+// batch returns a batch to read into, once one is free.
+func (w *columnWorkers) batch() *csvscan.Batch { return <-w.free }
+
+// observe gives the goroutines the batch b to observe, adding its
+// columns' bytes to sizes and converting it into c from row row. b is
+// theirs until wait returns; only its reader may read it meanwhile.
+func (w *columnWorkers) observe(b *csvscan.Batch, sizes []int64, c *heldChunk, row int) {
+	job := columnJob{b: b, sizes: sizes, c: c, row: row, left: new(atomic.Int32)}
+	job.left.Store(int32(w.n))
+	w.busy.Add(1)
+	for _, q := range w.queue {
+		q <- job
+	}
+}
+
+// wait returns when every batch given is observed.
+func (w *columnWorkers) wait() { w.busy.Wait() }
+
+// stop stops the goroutines, once they have observed what they were given.
+func (w *columnWorkers) stop() {
+	for _, q := range w.queue {
+		close(q)
+	}
+	w.wg.Wait()
 }

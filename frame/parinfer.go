@@ -100,7 +100,7 @@ type note struct {
 // header, which c has read: 0 for reading them in one goroutine.
 func (r *CSVReader) inferWorkers(c *csvscan.Reader) (int, io.ReaderAt) {
 	ra, ok := r.src.(io.ReaderAt)
-	if !ok || r.shard != nil || r.spooling || r.size < 0 {
+	if !ok || r.shard != nil || r.spooling || r.size < 0 || r.holdsAll() {
 		return 0, nil
 	}
 	n := min(procs(), int((r.size-c.InputOffset())/minRangeBytes))

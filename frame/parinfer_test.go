@@ -35,6 +35,7 @@ func readHow(t *testing.T, data []byte, opts CSVOptions, m readMode) string {
 	minRangeBytes, testProcs = 1<<62, m.procs
 	if m.ranges {
 		minRangeBytes = 1
+		opts.HoldBytes = -1 // else an input that fits is read in one goroutine
 	}
 	var in io.Reader = bytes.NewReader(data)
 	if m.stream {
