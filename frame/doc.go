@@ -46,8 +46,17 @@
 // column, and its layout and zone, are the transform package's decisions.
 // Records hold DefaultChunkSize rows unless told otherwise.
 //
-// Both passes use every core (GOMAXPROCS) when the input is a seekable
-// file (or a spool file, for conversion): inference splits the rows into
+// An input whose records fit in CSVOptions.HoldBytes (64 MiB of Arrow
+// buffers by default) is read and split once: inference reads it in one
+// goroutine, every core observing a share of each batch's columns, and
+// converts each chunk as it goes, in the kinds inferred so far; a chunk
+// whose columns all kept their kind to the end is handed out by Next as it
+// is, any other is converted again (see hold.go). Rows, lines, Stats and
+// errors are the same either way.
+//
+// A larger input is read twice, both passes on every core (GOMAXPROCS)
+// when it is a seekable file (or a spool file, for conversion): inference
+// splits the rows into
 // byte ranges at line ends, infers them at once, checks that each range
 // really began at a record (a cut can fall inside a quoted cell that spans
 // lines; such a range is read again) and merges them in order; conversion

@@ -117,3 +117,49 @@ func TestHoldingKeepText(t *testing.T) {
 	}
 	sameTranscript(t, "holding", read(-1), read(0), data)
 }
+
+// TestHeldChunks checks which chunks a reader holds after inference: all
+// of an input that fits, none when HoldBytes is negative, the first one
+// when it is 1, those after a column changed kind, and none after KeepText changes a kind, unless Kinds
+// made the column text from the start.
+func TestHeldChunks(t *testing.T) {
+	data := holdInput(14, 1000, 1<<30, 1<<30, 0, ",", ".")
+	for _, tc := range []struct {
+		name     string
+		opts     CSVOptions
+		keepText bool
+		held     int
+	}{
+		{"default", CSVOptions{}, false, 10},
+		{"none", CSVOptions{HoldBytes: -1}, false, 0},
+		{"the first", CSVOptions{HoldBytes: 1}, false, 1},
+		{"KeepText", CSVOptions{}, true, 0},
+		{"Kinds, then KeepText", CSVOptions{Kinds: map[string]Kind{"i": KindText}}, true, 10},
+		{"int turns float in chunk 5", CSVOptions{}, false, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := data
+			if tc.name == "int turns float in chunk 5" {
+				in = holdInput(14, 1000, 450, 1<<30, 0, ",", ".")
+				// Chunks 0 to 3 were converted as integers; chunk 4 is
+				// one batch, whose kinds were taken once it was observed.
+				tc.held = 6
+			}
+			opts := tc.opts
+			opts.ChunkSize, opts.Allocator = 100, checkedMem(t)
+			r, err := NewCSVReader(strings.NewReader(string(in)), "h.csv", opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Release()
+			if tc.keepText {
+				if err := r.KeepText("i"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if len(r.held) != tc.held {
+				t.Errorf("%d chunks held, want %d", len(r.held), tc.held)
+			}
+		})
+	}
+}

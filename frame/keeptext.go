@@ -11,7 +11,10 @@ import (
 // exactly as written, whatever inference found: the leading zero of a tag
 // such as "00501", the spelling of a timestamp written as a string field.
 // Their Stats stay as inference gathered them. It must be called before
-// the first Next; unknown names are an error.
+// the first Next; unknown names are an error. The chunks the reader holds
+// from inference (CSVOptions.HoldBytes) are converted again when KeepText
+// changes a kind: CSVOptions.Kinds, set to KindText for the same columns,
+// has the same effect without that cost.
 func (r *CSVReader) KeepText(names ...string) error {
 	if r.cur != nil || r.rows > 0 || r.done || r.err != nil {
 		return errors.New("frame: KeepText after the first Next")

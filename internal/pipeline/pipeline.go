@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,21 @@ func IsLineProtocol(name string) bool {
 func Open(ctx context.Context, name string, fo frame.OpenOptions, opts transform.Options) (*transform.Reader, error) {
 	if IsLineProtocol(name) {
 		return nil, fmt.Errorf("%s: line protocol is not a table: import posts it as it is", name)
+	}
+	// The declared tags and string fields are text from the start, as
+	// transform.NewReader would make them after inference, so that the
+	// chunks the CSV reader converts while it infers stay right.
+	if len(opts.Tags)+len(opts.StringFields) > 0 {
+		kinds := maps.Clone(fo.CSVOptions.Kinds)
+		if kinds == nil {
+			kinds = make(map[string]frame.Kind)
+		}
+		for _, c := range append(append([]string(nil), opts.Tags...), opts.StringFields...) {
+			if _, forced := kinds[c]; !forced {
+				kinds[c] = frame.KindText
+			}
+		}
+		fo.CSVOptions.Kinds = kinds
 	}
 	r, err := frame.Open(ctx, name, fo)
 	if err != nil {
