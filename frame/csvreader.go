@@ -93,10 +93,11 @@ type CSVOptions struct {
 	Allocator memory.Allocator
 	// HoldBytes bounds the records held from inference to Next (default
 	// DefaultHoldBytes; negative: none). When inference reads the rows in
-	// one goroutine (GOMAXPROCS is 1, or the input is a stream, a shard or
-	// under 512 KiB) it also converts them, and holds the chunks whose
-	// kinds it got right until Next hands them out: an input whose records
-	// fit in HoldBytes of Arrow buffers is read and split once, not twice.
+	// order (an input of at most HoldBytes/2 bytes, a stream, a shard, or
+	// any input when GOMAXPROCS is 1) it also converts them, and holds the
+	// chunks whose kinds it got right until Next hands them out: an input
+	// whose records fit in HoldBytes of Arrow buffers is read and split
+	// once, not twice.
 	HoldBytes int64
 	// Shard, when Shard.N > 0, reads only the K-th (1-based) of N shards
 	// of the input: the records that start in the K-th of N byte ranges

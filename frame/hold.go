@@ -16,8 +16,9 @@ import (
 // One pass where it fits. Inference reads every row before the first
 // record can be made, since a column's kind depends on all its cells, and
 // conversion then reads the rows again. When inference reads the rows in
-// one goroutine, it also converts each chunk as it reads it, in the kinds
-// inferred up to the chunk's first batch (a column's kind seldom changes
+// order (one goroutine reads the batches, and columnWorkers may observe
+// their columns on every core), it also converts each chunk, in the kinds
+// inferred through the chunk's first batch (a column's kind seldom changes
 // after its first rows), and holds the chunks it converted until Next
 // hands them out. Once every row is read, a held chunk is kept when each
 // of its columns was converted in the column's final kind and no cell of
