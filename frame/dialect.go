@@ -324,13 +324,23 @@ func (c candidate) eligible() bool {
 	return c.cols > 1 && (c.consistent >= 2 || c.consistent == c.records)
 }
 
-// better reports whether c reads the sample better than d: more
-// consistent records, then more typed cells (a larger share of the cells
+// better reports whether c reads the sample better than d: without a
+// syntax error (which the input would meet when read so), then with every
+// record of the first's number of fields, then (when neither has) with
+// more consistent records, then more typed cells (a larger share of the cells
 // are numbers, bools or timestamps, which tells "1,5;2,5" split at the
 // semicolon from the same split at the commas), then more columns, then
 // quoting that is used. Earlier candidates win ties.
 func (c *candidate) better(d *candidate, typed func(*candidate)) bool {
-	if c.consistent != d.consistent {
+	if c.failed != d.failed {
+		return d.failed
+	}
+	// Two readings of the whole sample, each consistent, can count
+	// different records: a quote that joins lines makes fewer. The
+	// count then says nothing of which is right.
+	if cw, dw := c.consistent == c.records, d.consistent == d.records; cw != dw {
+		return cw
+	} else if !cw && c.consistent != d.consistent {
 		return c.consistent > d.consistent
 	}
 	typed(c)
