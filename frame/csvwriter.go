@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 )
@@ -29,11 +30,7 @@ func (w *csvWriter) Write(rec arrow.Record) error {
 		return fmt.Errorf("frame: record schema %s does not match writer schema", rec.Schema())
 	}
 	if !w.header {
-		w.header = true
-		for i, f := range w.schema.Fields() {
-			w.row[i] = f.Name
-		}
-		if err := w.w.Write(w.row); err != nil {
+		if err := w.writeHeader(); err != nil {
 			return fmt.Errorf("frame: writing CSV: %w", err)
 		}
 	}
@@ -61,15 +58,30 @@ func (w *csvWriter) Write(rec arrow.Record) error {
 // Flush writes any buffered data and returns the first error met.
 func (w *csvWriter) Flush() error {
 	if !w.header {
-		for i, f := range w.schema.Fields() {
-			w.row[i] = f.Name
-		}
-		w.w.Write(w.row)
-		w.header = true
+		w.writeHeader() // its error is the writer's
 	}
 	w.w.Flush()
 	if err := w.w.Error(); err != nil {
 		return fmt.Errorf("frame: writing CSV: %w", err)
 	}
 	return nil
+}
+
+// writeHeader writes the column names. A first name that begins with a
+// byte order mark is quoted, with the others: a reader drops a BOM at the
+// start of a file, so it would lose the name's first character.
+func (w *csvWriter) writeHeader() error {
+	w.header = true
+	for i, f := range w.schema.Fields() {
+		w.row[i] = f.Name
+	}
+	if len(w.row) == 0 || !strings.HasPrefix(w.row[0], "\ufeff") {
+		return w.w.Write(w.row)
+	}
+	quoted := make([]string, len(w.row))
+	for i, name := range w.row {
+		quoted[i] = `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	}
+	_, err := io.WriteString(w.out, strings.Join(quoted, ",")+"\n")
+	return err
 }
