@@ -43,6 +43,14 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 		st.Cells[CellEmpty]++
 		return
 	}
+	if m := &ci.iso; len(cell) == m.n && [11]byte(cell[:11]) == m.date && m.clock(cell) {
+		// A timestamp of the column's last date and layout, which no
+		// number is.
+		st.Layouts |= m.mask
+		st.FracDigits = max(st.FracDigits, m.frac)
+		ci.add(CellTime, line, cell)
+		return
+	}
 	c := cell[0]
 	if c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == ',' {
 		sep := byte('.')
