@@ -3,6 +3,7 @@ package transform
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -19,7 +20,7 @@ import (
 // then kept in a map, at the cost of a map entry. A Go map of every key took
 // about 50 bytes a point, 500 MB for ten million rows.
 type pointKeys struct {
-	index  map[uint64]int32 // series hash -> index in series
+	index  seriesIndex // series hash -> index in series
 	series []seriesKeys
 	fps    [][]uint64          // per series and point, firstRow.fp, when tracking
 	late   map[uint64]firstRow // out-of-order keys: mix(series hash, time)
@@ -61,16 +62,16 @@ func (s *seriesKeys) block(b int) keyBlock {
 }
 
 func newPointKeys(track bool) *pointKeys {
-	return &pointKeys{index: make(map[uint64]int32), late: make(map[uint64]firstRow), track: track}
+	return &pointKeys{late: make(map[uint64]firstRow), track: track}
 }
 
 // add records the point (series, ts) first seen at row, unless it was seen
 // before: then it returns the first row and dup=true.
 func (p *pointKeys) add(series uint64, ts int64, row firstRow) (first firstRow, dup bool) {
-	si, ok := p.index[series]
+	si, ok := p.index.get(series)
 	if !ok {
 		si = int32(len(p.series))
-		p.index[series] = si
+		p.index.put(series, si)
 		p.series = append(p.series, seriesKeys{})
 		if p.track {
 			p.fps = append(p.fps, nil)
@@ -205,4 +206,76 @@ func mixTime(series uint64, ts int64) uint64 {
 	h ^= h >> 32
 	h *= 0xd6e8feb86659fd93
 	return h ^ h>>32
+}
+
+// seriesIndex maps a series hash to its index in pointKeys.series: an
+// open-addressing table probed linearly from the slot the hash's high
+// bits name, so that a lookup, at random among many series, costs one
+// cache miss where a Go map costs two.
+type seriesIndex struct {
+	slots []indexSlot // a power of two of them, at most half full
+	n     int
+	shift uint // 64 - log2(len(slots))
+}
+
+// indexSlot is one entry of a seriesIndex: si is the index plus one, 0
+// in an empty slot.
+type indexSlot struct {
+	key uint64
+	si  int32
+}
+
+// get returns the index of the series with hash key.
+func (x *seriesIndex) get(key uint64) (int32, bool) {
+	if x.n == 0 {
+		return 0, false
+	}
+	mask := len(x.slots) - 1
+	for i := x.home(key); ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		if s.si == 0 {
+			return 0, false
+		}
+		if s.key == key {
+			return s.si - 1, true
+		}
+	}
+}
+
+// put adds the series with hash key, which get did not find, at index si.
+func (x *seriesIndex) put(key uint64, si int32) {
+	if 2*(x.n+1) > len(x.slots) {
+		x.grow()
+	}
+	x.insert(key, si+1)
+	x.n++
+}
+
+// home returns the slot where the probe for key starts: Fibonacci
+// hashing, which spreads hashes whatever bits they differ in.
+func (x *seriesIndex) home(key uint64) int {
+	return int((key * 0x9e3779b97f4a7c15) >> x.shift)
+}
+
+// insert puts key in the first empty slot of its probe.
+func (x *seriesIndex) insert(key uint64, si int32) {
+	mask := len(x.slots) - 1
+	i := x.home(key)
+	for x.slots[i].si != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = indexSlot{key, si}
+}
+
+// grow doubles the slots (to 1,024 at first) and puts the keys back.
+func (x *seriesIndex) grow() {
+	old := x.slots
+	size := max(1024, 2*len(old))
+	x.slots = make([]indexSlot, size)
+	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for _, s := range old {
+		if s.si != 0 {
+			x.insert(s.key, s.si)
+		}
+	}
 }

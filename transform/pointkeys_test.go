@@ -144,3 +144,44 @@ func heapInUse() int64 {
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse)
 }
+
+// FuzzSeriesIndex compares seriesIndex with a Go map on any sequence of
+// keys, some of them made to share their home slot or to be 0.
+func FuzzSeriesIndex(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0}, uint16(3000))
+	f.Add([]byte{}, uint16(50000))
+	f.Fuzz(func(t *testing.T, b []byte, n uint16) {
+		var x seriesIndex
+		want := map[uint64]int32{}
+		r := rand.New(rand.NewSource(int64(n)))
+		check := func(k uint64) {
+			si, ok := x.get(k)
+			wsi, wok := want[k]
+			if ok != wok || si != wsi {
+				t.Fatalf("get(%#x) = %d, %v; want %d, %v (%d keys)", k, si, ok, wsi, wok, len(want))
+			}
+			if !ok {
+				x.put(k, int32(len(want)))
+				want[k] = int32(len(want))
+			}
+		}
+		for len(b) >= 8 {
+			check(binary.LittleEndian.Uint64(b))
+			b = b[8:]
+		}
+		for i := range int(n) {
+			k := r.Uint64()
+			switch i % 4 {
+			case 0:
+				k &= 0xff // few keys, 0 among them
+			case 1:
+				k = uint64(i%97) * 0x9e3779b97f4a7c15 // ... and their multiples of the multiplier
+			}
+			check(k)
+			check(uint64(r.Intn(1 + i))) // a key seen or not
+		}
+		for k := range want {
+			check(k)
+		}
+	})
+}
