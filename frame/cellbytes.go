@@ -209,7 +209,10 @@ func scanNumber(b []byte, sep byte) (CellKind, int64) {
 // scanValue is scanNumber with the cell's value as a float column holds
 // it: for CellInt, the integer and its float64 (-0 for "-0"); for
 // CellFloat, the float64 that strconv.ParseFloat reads, when exact says
-// that fastnum.Decimal could compute it.
+// that fastnum.Decimal could compute it. It repeats scanNumber's scan on
+// purpose: scanNumber, which inference calls on every numeric cell, does
+// not gather a decimal's digits. Built on one shared scanner, the two cost
+// inference on two cores 3-4% (BenchmarkCSVReader/500k/frame-2).
 func scanValue(b []byte, sep byte) (k CellKind, iv int64, fv float64, exact bool) {
 	i := 0
 	neg := false
