@@ -96,17 +96,12 @@ func (cb *chunkBuilder) resize(rows int) {
 		c := &cb.cols[i]
 		c.valid.Resize(int(bitutil.BytesForBits(int64(rows))))
 		bitutil.SetBitsTo(c.valid.Bytes(), int64(from), int64(rows-from), true)
+		c.vals.Resize(valuesBytes(k, rows))
 		switch k {
 		case KindBool:
-			c.vals.Resize(int(bitutil.BytesForBits(int64(rows))))
-			if rows > from {
-				bitutil.SetBitsTo(c.vals.Bytes(), int64(from), int64(rows-from), false)
-			}
+			bitutil.SetBitsTo(c.vals.Bytes(), int64(from), int64(rows-from), false)
 		case KindText:
-			c.vals.Resize(4 * (rows + 1))
 			arrow.Int32Traits.CastFromBytes(c.vals.Bytes())[0] = 0
-		default:
-			c.vals.Resize(8 * rows)
 		}
 	}
 	cb.rows = rows
@@ -121,17 +116,23 @@ func (cb *chunkBuilder) truncate(rows int) {
 	for i, k := range cb.kinds {
 		c := &cb.cols[i]
 		c.valid.ResizeNoShrink(int(bitutil.BytesForBits(int64(rows))))
-		switch k {
-		case KindBool:
-			c.vals.ResizeNoShrink(int(bitutil.BytesForBits(int64(rows))))
-		case KindText:
-			c.vals.ResizeNoShrink(4 * (rows + 1))
-		default:
-			c.vals.ResizeNoShrink(8 * rows)
-		}
+		c.vals.ResizeNoShrink(valuesBytes(k, rows))
 	}
 	cb.rows = rows
 	cb.pieces[0].rows = rows
+}
+
+// valuesBytes returns the bytes of the values of rows rows of a column
+// of stored kind k: a bit each for bools, the offsets of a string
+// column, 8 bytes each otherwise.
+func valuesBytes(k Kind, rows int) int {
+	switch k {
+	case KindBool:
+		return int(bitutil.BytesForBits(int64(rows)))
+	case KindText:
+		return 4 * (rows + 1)
+	}
+	return 8 * rows
 }
 
 // storedKind is the kind whose Arrow type (arrowTypeOf) holds a column of
@@ -278,8 +279,7 @@ func (p *piece) addColumnAt(b *csvscan.Batch, j int, k Kind, n, row int) (int, e
 	default:
 		// Offsets into the piece's own bytes; finish moves them.
 		offs := arrow.Int32Traits.CastFromBytes(c.vals.Bytes())
-		buf := p.data[j]
-		data := buf.Buf()
+		data := p.data[j].Buf()
 		size := p.size[j]
 		for rec := range n {
 			cell := b.Cell(rec, j)
@@ -287,12 +287,9 @@ func (p *piece) addColumnAt(b *csvscan.Batch, j int, k Kind, n, row int) (int, e
 				p.null(j, row+rec)
 			} else {
 				if size+len(cell) > len(data) {
-					if int64(size)+int64(len(cell)) > math.MaxInt32 {
-						p.size[j] = size
+					if data = p.growText(j, size, len(cell)); data == nil {
 						return rec, errTooLong
 					}
-					buf.Reserve(max(2*size, size+len(cell)))
-					data = buf.Buf()
 				}
 				size += copy(data[size:], cell)
 			}
@@ -301,6 +298,20 @@ func (p *piece) addColumnAt(b *csvscan.Batch, j int, k Kind, n, row int) (int, e
 		p.size[j] = size
 	}
 	return 0, nil
+}
+
+// growText makes room for more bytes after the first size bytes of
+// string column j, and returns the column's bytes; or nil, with
+// p.size[j] set to size, when an Arrow string array cannot hold them
+// (errTooLong).
+func (p *piece) growText(j, size, more int) []byte {
+	if int64(size)+int64(more) > math.MaxInt32 {
+		p.size[j] = size
+		return nil
+	}
+	buf := p.data[j]
+	buf.Reserve(max(2*size, size+more))
+	return buf.Buf()
 }
 
 // errTooLong is the cause of the error of a chunk whose text column

@@ -3,7 +3,6 @@ package frame
 import (
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -390,8 +389,7 @@ func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j, row int) (int64, 
 func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j, row int) (int64, bool) {
 	offs := arrow.Int32Traits.CastFromBytes(p.cb.cols[j].vals.Bytes())
 	row += p.row0
-	buf := p.data[j]
-	data := buf.Buf()
+	data := p.data[j].Buf()
 	at := p.size[j]
 	n := b.Len()
 	var size int64
@@ -406,12 +404,9 @@ func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j, row int) (int64, 
 		}
 		ci.observe(cell, int64(b.Line(rec)))
 		if at+len(cell) > len(data) {
-			if int64(at)+int64(len(cell)) > math.MaxInt32 {
-				p.size[j] = at
+			if data = p.growText(j, at, len(cell)); data == nil {
 				return size + ci.observeRecords(b, j, rec+1, n), false
 			}
-			buf.Reserve(max(2*at, at+len(cell)))
-			data = buf.Buf()
 		}
 		at += copy(data[at:], cell)
 		offs[row+rec+1] = int32(at)
