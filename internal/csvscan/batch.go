@@ -376,6 +376,22 @@ func (r *Reader) batchLines(b *Batch, limit int, comma, quote byte) (p pendingLi
 	return p
 }
 
+// fieldEnds writes into dst, from dst[n], the span of a field ending at
+// base plus the byte index of each marker byte of m (zeroBytes), the first
+// starting at fs, and returns the new n and fs; false when dst is full.
+func fieldEnds(dst []span, n, fs int, m uint64, base int) (int, int, bool) {
+	for ; m != 0; m &= m - 1 {
+		k := base + bits.TrailingZeros64(m)>>3
+		if n >= len(dst) {
+			return n, fs, false
+		}
+		dst[n] = span{fs, k}
+		n++
+		fs = k + 1
+	}
+	return n, fs, true
+}
+
 // splitToLF splits the line that begins at buf[from] at each comma (cpat
 // is the comma in every byte), eight or sixteen bytes at a time: it writes
 // into dst the span of each field plus delta, the last one ending at the
@@ -394,23 +410,12 @@ func splitToLF(dst []span, buf []byte, from int, cpat uint64, delta int) (n, lf 
 		if zeroBytes(w0^lfpat)|zeroBytes(w1^lfpat) != 0 {
 			break
 		}
-		for m := zeroBytes(w0 ^ cpat); m != 0; m &= m - 1 {
-			k := p + bits.TrailingZeros64(m)>>3 + delta
-			if n >= len(dst) {
-				return n, -1
-			}
-			dst[n] = span{fs, k}
-			n++
-			fs = k + 1
+		var ok bool
+		if n, fs, ok = fieldEnds(dst, n, fs, zeroBytes(w0^cpat), p+delta); !ok {
+			return n, -1
 		}
-		for m := zeroBytes(w1 ^ cpat); m != 0; m &= m - 1 {
-			k := p + 8 + bits.TrailingZeros64(m)>>3 + delta
-			if n >= len(dst) {
-				return n, -1
-			}
-			dst[n] = span{fs, k}
-			n++
-			fs = k + 1
+		if n, fs, ok = fieldEnds(dst, n, fs, zeroBytes(w1^cpat), p+8+delta); !ok {
+			return n, -1
 		}
 	}
 	// Then eight, up to the LF.
@@ -434,14 +439,9 @@ func splitToLF(dst []span, buf []byte, from int, cpat uint64, delta int) (n, lf 
 			mc = mc&(1<<t-1) | 1<<t // the commas before the LF, and the LF
 			lf = p + int(t>>3)
 		}
-		for ; mc != 0; mc &= mc - 1 {
-			k := p + bits.TrailingZeros64(mc)>>3 + delta
-			if n >= len(dst) {
-				return n, -1
-			}
-			dst[n] = span{fs, k}
-			n++
-			fs = k + 1
+		var ok bool
+		if n, fs, ok = fieldEnds(dst, n, fs, mc, p+delta); !ok {
+			return n, -1
 		}
 		if ml != 0 {
 			return n, lf
