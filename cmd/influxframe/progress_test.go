@@ -79,7 +79,7 @@ func TestProgressInferring(t *testing.T) {
 	show(70e6, -1)
 	out := buf.String()
 	if !strings.Contains(out, "big.csv: inferring types: 50.0 MB read of 100.0 MB,") || !strings.Contains(out, "70.0 MB read, ") ||
-		strings.Contains(out, "60.0") {
+		strings.Contains(out, "60.0 MB read") {
 		t.Errorf("inference lines:\n%s", out)
 	}
 }
