@@ -2,6 +2,7 @@ package frame
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,10 @@ import (
 // the loops that observe and convert at once while chunks are held)
 // against Stats.observeIn, which reads one string at a time: for a column
 // of arbitrary cells, with either decimal separator, and with or without
-// holding, the column's Stats are the same.
+// holding, the column's Stats are the same. The held chunks' loops read
+// the batches after a chunk's first: with sel&4, the cells follow a
+// batch of copies of the first one, which sets the kind they are
+// converted in, in one chunk.
 func FuzzObserve(f *testing.F) {
 	for _, s := range []string{
 		"2019-01-01 00:00:02\x002019-01-01 00:33:29\x002019-01-01 24:00:00\x002019-01-01 23:59:60\x002019-01-01 0a:00:00",
@@ -18,12 +22,22 @@ func FuzzObserve(f *testing.F) {
 		"1\x00-0\x002.5\x00\x00 \x00-3\x0099999999999999999999\x001e3\x00NaN",
 		"1,5\x00-0,25\x00,5\x005,\x00-\x00+1",
 		"B02800\x00B02512\x00B02800\x00N\x00N\x00Y\x00true\x00T",
+		"7\x00-0\x00+12\x001234567890123456789\x00123456789012345678\x00-9223372036854775808\x001.5\x00x",
+		"0.5\x00-0.25\x0012345678901234567.5\x009007199254740993.0\x001e5\x00.\x005.\x00.5\x00NaN",
+		"N\x00N\x00Y\x001\x00N\x00\x002019-01-01 00:00:02\x00ab\x00abcdefgh",
 	} {
 		f.Add(s, uint8(0))
 		f.Add(s, uint8(3))
+		f.Add(s, uint8(4))
+		f.Add(s, uint8(5))
 	}
 	f.Fuzz(func(t *testing.T, in string, sel uint8) {
 		cells := strings.Split(strings.NewReplacer("\r", "", "\n", "").Replace(in), "\x00")
+		chunk := 1 + int(sel>>3)%8
+		if sel&4 != 0 {
+			cells = append(slices.Repeat(cells[:1], batchRows), cells...)
+			chunk = len(cells)
+		}
 		dec := '.'
 		if sel&1 != 0 {
 			dec = ','
@@ -37,7 +51,7 @@ func FuzzObserve(f *testing.F) {
 		for _, c := range cells {
 			csv.WriteString(`"` + strings.ReplaceAll(c, `"`, `""`) + "\"\n")
 		}
-		opts := CSVOptions{Comma: ';', Quote: '"', Decimal: dec, Header: true, ChunkSize: 1 + int(sel>>2)%8, Allocator: checkedMem(t)}
+		opts := CSVOptions{Comma: ';', Quote: '"', Decimal: dec, Header: true, ChunkSize: chunk, Allocator: checkedMem(t)}
 		if sel&2 != 0 {
 			opts.HoldBytes = -1
 		}

@@ -75,13 +75,11 @@ func classifyFull(s string, comma bool) (k CellKind, nan bool, mask uint32, frac
 	}
 	if i := strings.IndexByte(s, ','); i >= 0 {
 		if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s[i+1:], ',') < 0 {
-			var buf [64]byte
-			if len(s) <= len(buf) {
-				b := append(buf[:0], s...)
-				b[i] = '.'
-				if k, nan, _, _ := classifyDot(string(b)); k == CellFloat {
-					return k, nan, 0, 0
-				}
+			var buf [64]byte // longer cells are copied to the heap
+			b := append(buf[:0], s...)
+			b[i] = '.'
+			if k, nan, _, _ := classifyDot(string(b)); k == CellFloat {
+				return k, nan, 0, 0
 			}
 		}
 		return classifyDot(s) // a timestamp or text
@@ -106,10 +104,10 @@ func parseFloatIn(s string, comma bool) (float64, bool) {
 	if i < 0 {
 		return parseFloat(s)
 	}
-	if strings.IndexByte(s[i+1:], ',') >= 0 || len(s) > 64 {
+	if strings.IndexByte(s[i+1:], ',') >= 0 {
 		return 0, false
 	}
-	var buf [64]byte
+	var buf [64]byte // longer cells are copied to the heap
 	b := append(buf[:0], s...)
 	b[i] = '.'
 	return parseFloat(string(b))
