@@ -30,9 +30,10 @@ func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 // colInfer gathers one column's Stats from cells of bytes.
 type colInfer struct {
 	st    *Stats
-	comma bool    // numbers have a decimal comma
-	iso   isoMemo // the last ISO 8601 timestamp of the column
-	text  []byte  // the last text cell classifyFull read, when short
+	comma bool      // numbers have a decimal comma
+	iso   isoMemo   // the last ISO 8601 timestamp of the column
+	text  []byte    // the last text cell of 8 to 32 bytes classifyFull read
+	short [8]uint64 // text cells of up to 7 bytes classifyFull read (knowText); 0: none
 }
 
 // observe adds one cell to the column's statistics, as Stats.observeIn
@@ -43,7 +44,7 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 		st.Cells[CellEmpty]++
 		return
 	}
-	if m := &ci.iso; len(cell) == m.n && [11]byte(cell[:11]) == m.date && m.clock(cell) {
+	if m := &ci.iso; m.matches(cell) {
 		// A timestamp of the column's last date and layout, which no
 		// number is.
 		st.Layouts |= m.mask
@@ -78,14 +79,14 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 			return
 		}
 	}
-	if ci.text != nil && bytes.Equal(cell, ci.text) {
+	if ci.knownText(cell) {
 		// A code or flag repeating: text again.
 		st.Cells[CellText]++
 		return
 	}
 	k, nan, mask, frac := classifyFull(view(cell), ci.comma)
-	if k == CellText && len(cell) <= 32 {
-		ci.text = append(ci.text[:0], cell...)
+	if k == CellText {
+		ci.knowText(cell)
 	}
 	if k == CellTime {
 		st.Layouts |= mask
@@ -111,6 +112,56 @@ func (ci *colInfer) observe(cell []byte, line int64) {
 		return
 	}
 	ci.add(k, line, cell)
+}
+
+// knownText reports whether the cell is one of the text cells the
+// column remembers, which observe counts as text: whether a cell is text
+// depends on its bytes alone.
+func (ci *colInfer) knownText(cell []byte) bool {
+	if len(cell) <= 7 {
+		return ci.knownShort(cell)
+	}
+	return ci.text != nil && bytes.Equal(cell, ci.text)
+}
+
+// knownShort is knownText for a cell of 1 to 7 bytes.
+func (ci *colInfer) knownShort(cell []byte) bool {
+	k := shortKey(cell)
+	return ci.short[shortSlot(k)] == k
+}
+
+// shortSlot returns the slot of colInfer.short for a shortKey.
+func shortSlot(k uint64) uint64 { return k * 0x9e3779b97f4a7c15 >> 61 }
+
+// knowText remembers a text cell of at most 32 bytes. A cell of up to 7
+// bytes takes one of 8 slots, by its shortKey, from the cell there before;
+// a longer one replaces the last longer one. A column of codes or flags
+// then seldom needs classifyFull again.
+func (ci *colInfer) knowText(cell []byte) {
+	switch {
+	case len(cell) <= 7:
+		k := shortKey(cell)
+		ci.short[shortSlot(k)] = k
+	case len(cell) <= 32:
+		ci.text = append(ci.text[:0], cell...)
+	}
+}
+
+// shortKey returns the bytes of a cell of 1 to 7 bytes in one word,
+// little-endian, with its length in the top byte: never 0, and never the
+// same for two cells, NUL bytes or not.
+func shortKey(b []byte) uint64 {
+	n := len(b)
+	var w uint64
+	switch {
+	case n >= 4:
+		w = uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<(8*uint(n-4))
+	case n >= 2:
+		w = uint64(binary.LittleEndian.Uint16(b)) | uint64(binary.LittleEndian.Uint16(b[n-2:]))<<(8*uint(n-2))
+	default:
+		w = uint64(b[0])
+	}
+	return w | uint64(n)<<56
 }
 
 // observeBatch observes column j of the records of b, and returns the
@@ -263,8 +314,9 @@ func scanValue(b []byte, sep byte) (k CellKind, iv int64, fv float64, exact bool
 // the same form and date is then a timestamp of the same layout when its
 // clock is in range, which needs no call to timefmt.ParseISO.
 type isoMemo struct {
-	n    int      // the length of the cells it matches; 0: none
-	date [11]byte // the date and the separator after it
+	n    int    // the length of the cells it matches; 0: none
+	date uint64 // the date's first 8 bytes, little-endian
+	sep  uint64 // its bytes 3 to 10: the rest of the date and the separator after it
 	mask uint32
 	frac int
 	tail byte // 'Z' or 0
@@ -277,7 +329,7 @@ func (m *isoMemo) detect(b []byte) (mask uint32, frac int, ok bool) {
 	if len(b) < 10 || len(b) > 40 || b[4] != '-' || b[7] != '-' {
 		return 0, 0, false
 	}
-	if len(b) == m.n && [11]byte(b[:11]) == m.date && m.clock(b) {
+	if m.matches(b) {
 		return m.mask, m.frac, true
 	}
 	s := view(b)
@@ -293,7 +345,7 @@ func (m *isoMemo) detect(b []byte) (mask uint32, frac int, ok bool) {
 			tail -= 1 + frac
 		}
 		if tail == 0 || tail == 1 && b[len(b)-1] == 'Z' {
-			m.n, m.date, m.mask, m.frac, m.tail = len(b), [11]byte(b[:11]), mask, frac, 0
+			m.n, m.date, m.sep, m.mask, m.frac, m.tail = len(b), binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[3:11]), mask, frac, 0
 			if tail == 1 {
 				m.tail = 'Z'
 			}
@@ -302,23 +354,33 @@ func (m *isoMemo) detect(b []byte) (mask uint32, frac int, ok bool) {
 	return mask, frac, true
 }
 
-// clock reports whether b, of the memo's length and date, holds a clock
-// HH:MM:SS in range followed by the memo's fraction and tail.
-func (m *isoMemo) clock(b []byte) bool {
-	// HH:MM:SS, 8 bytes read at once: six digits and two colons.
+// matches reports whether b is a timestamp of the memo's date and
+// layout. The date is compared as two words, as observeText does too.
+func (m *isoMemo) matches(b []byte) bool {
+	return len(b) == m.n && m.n > 0 && binary.LittleEndian.Uint64(b) == m.date &&
+		binary.LittleEndian.Uint64(b[3:11]) == m.sep && m.clock(b)
+}
+
+// clockWord reports whether x, 8 bytes little-endian, is HH:MM:SS: six
+// digits and two colons, with the hour, minutes and seconds in range.
+func clockWord(x uint64) bool {
 	const (
 		zeros  = 0x3030_3a30_303a_3030 // "00:00:00", little-endian
 		digits = 0xffff_00ff_ff00_ffff // the digits' bytes
+		fixed  = 0xf0f0_fff0_f0ff_f0f0 // the colons, and the digits' high nibbles
 	)
-	x := binary.LittleEndian.Uint64(b[11:19])
-	if x&^digits != zeros&^digits || // the colons
-		x&(0xf0f0_f0f0_f0f0_f0f0&digits) != zeros&(0xf0f0_f0f0_f0f0_f0f0&digits) || // 0x30 to 0x3f
-		((x&0x0f0f_0f0f_0f0f_0f0f&digits)+0x0606_0606_0606_0606&digits)&0xf0f0_f0f0_f0f0_f0f0 != 0 { // ... to '9'
+	d := x & 0x0f0f_0f0f_0f0f_0f0f & digits
+	if x&fixed != zeros&fixed || // two colons, six bytes of 0x30 to 0x3f ...
+		(d+0x0606_0606_0606_0606&digits)&0xf0f0_f0f0_f0f0_f0f0 != 0 { // ... up to '9'
 		return false
 	}
-	d := x & 0x0f0f_0f0f_0f0f_0f0f & digits
-	two := func(shift uint) uint64 { return (d>>shift&0xff)*10 + (d >> (shift + 8) & 0xff) }
-	if two(0) > 23 || two(24) > 59 || two(48) > 59 {
+	return d&0xff*10+d>>8&0xff <= 23 && d>>24&0xff*10+d>>32&0xff <= 59 && d>>48&0xff*10+d>>56&0xff <= 59
+}
+
+// clock reports whether b, of the memo's length and date, holds a clock
+// HH:MM:SS in range followed by the memo's fraction and tail.
+func (m *isoMemo) clock(b []byte) bool {
+	if !clockWord(binary.LittleEndian.Uint64(b[11:19])) {
 		return false
 	}
 	i := 19

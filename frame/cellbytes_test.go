@@ -71,3 +71,33 @@ func FuzzObserve(f *testing.F) {
 		}
 	})
 }
+
+// TestKnownText checks the text cells a column remembers: a cell is known
+// only when it is one remembered (the slots may forget), whatever its
+// length, NUL bytes included.
+func TestKnownText(t *testing.T) {
+	cells := []string{"1\x00", "1", "\x00", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh",
+		"a\x00\x00\x00\x00\x00\x00", "B02512", "B02800", "N", "Y", strings.Repeat("x", 32), strings.Repeat("x", 33)}
+	for i, text := range cells {
+		var ci colInfer
+		ci.knowText([]byte(text))
+		if got, want := ci.knownText([]byte(text)), len(text) <= 32; got != want {
+			t.Errorf("%q remembered alone: known %v, want %v", text, got, want)
+		}
+		for j, other := range cells {
+			if j != i && ci.knownText([]byte(other)) {
+				t.Errorf("%q known after remembering only %q", other, text)
+			}
+		}
+	}
+	// Remembering them all, the cells known are among them.
+	var ci colInfer
+	for _, text := range cells[2:] {
+		ci.knowText([]byte(text))
+	}
+	for _, c := range cells[:2] {
+		if ci.knownText([]byte(c)) {
+			t.Errorf("%q known, never remembered", c)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package frame
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/influxframe/influxframe/internal/csvscan"
+	"github.com/influxframe/influxframe/internal/fastnum"
 )
 
 // One pass where it fits. Inference reads every row before the first
@@ -318,13 +320,41 @@ func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j, row int) (int64
 			p.null(j, row+rec)
 			continue
 		}
-		switch k, iv, fv, exact := scanValue(cell, sep); {
-		case k == CellInt && ints > 0:
-			ints++
+		// scanValue's plain unsigned numbers, written out here: a call
+		// in this loop spills its registers for every cell.
+		var m uint64
+		i := 0
+		for i < len(cell) && cell[i]-'0' <= 9 {
+			m = m*10 + uint64(cell[i]-'0')
+			i++
+		}
+		if i == len(cell) {
+			if ints > 0 && i <= 18 {
+				iv := int64(m)
+				ints++
+				lo, hi = min(lo, iv), max(hi, iv)
+				vals[row+rec] = float64(iv)
+				continue
+			}
+		} else if floats > 0 && cell[i] == sep && i < 19 {
+			d := i
+			for i++; i < len(cell) && cell[i]-'0' <= 9; i++ {
+				m = m*10 + uint64(cell[i]-'0')
+			}
+			if frac := i - d - 1; i == len(cell) && d+frac > 0 && d+frac <= 19 {
+				if fv, exact := fastnum.Decimal(m, frac, false); exact {
+					floats++
+					vals[row+rec] = fv
+					continue
+				}
+			}
+		}
+		if k, iv, fv, exact := scanValue(cell, sep); k == CellInt && ints > 0 {
+			ints++ // a signed integer
 			lo, hi = min(lo, iv), max(hi, iv)
 			vals[row+rec] = fv
 			continue
-		case k == CellFloat && floats > 0 && exact:
+		} else if k == CellFloat && floats > 0 && exact {
 			floats++
 			vals[row+rec] = fv
 			continue
@@ -362,11 +392,27 @@ func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j, row int) (int64, 
 			p.null(j, row+rec)
 			continue
 		}
-		if k, v := scanNumber(cell, sep); k == CellInt && ints > 0 {
-			ints++
-			lo, hi = min(lo, v), max(hi, v)
-			vals[row+rec] = v
-			continue
+		if ints > 0 {
+			// scanNumber's unsigned integers, written out as in
+			// observeFloats.
+			var v int64
+			i := 0
+			for i < len(cell) && cell[i]-'0' <= 9 {
+				v = v*10 + int64(cell[i]-'0')
+				i++
+			}
+			if i == len(cell) && i <= 18 {
+				ints++
+				lo, hi = min(lo, v), max(hi, v)
+				vals[row+rec] = v
+				continue
+			}
+			if k, v := scanNumber(cell, sep); k == CellInt {
+				ints++ // a signed integer
+				lo, hi = min(lo, v), max(hi, v)
+				vals[row+rec] = v
+				continue
+			}
 		}
 		st.Cells[CellInt], st.IntMin, st.IntMax = ints, lo, hi
 		ci.observe(cell, int64(b.Line(rec)))
@@ -402,7 +448,22 @@ func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j, row int) (int64, 
 			offs[row+rec+1] = int32(at)
 			continue
 		}
-		ci.observe(cell, int64(b.Line(rec)))
+		// observe's two commonest cases are written out: a call in this
+		// loop spills its registers for every cell.
+		switch m := &ci.iso; {
+		case len(cell) == 19 && m.n == 19 && m.frac == 0 && m.tail == 0 &&
+			binary.LittleEndian.Uint64(cell) == m.date && binary.LittleEndian.Uint64(cell[3:11]) == m.sep &&
+			clockWord(binary.LittleEndian.Uint64(cell[11:19])):
+			ci.st.Cells[CellTime]++ // a timestamp of the remembered date, without fraction or zone
+		case len(cell) <= 7:
+			if k := shortKey(cell); ci.short[shortSlot(k)] == k {
+				ci.st.Cells[CellText]++ // a short text cell seen before
+				break
+			}
+			ci.observe(cell, int64(b.Line(rec)))
+		default:
+			ci.observe(cell, int64(b.Line(rec)))
+		}
 		if at+len(cell) > len(data) {
 			if data = p.growText(j, at, len(cell)); data == nil {
 				return size + ci.observeRecords(b, j, rec+1, n), false
