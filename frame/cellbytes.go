@@ -185,15 +185,42 @@ func (ci *colInfer) observeRecords(b *csvscan.Batch, j, from, n int) int64 {
 	for rec := from; rec < n; rec++ {
 		cell := b.Cell(rec, j)
 		size += int64(len(cell))
-		if len(cell) > 0 && ints+floats > 0 {
-			k, v := scanNumber(cell, sep)
-			if k == CellInt && ints > 0 {
+		if len(cell) == 0 {
+			st.Cells[CellEmpty]++
+			continue
+		}
+		// observe's commonest cases, inlined: a call in this loop spills
+		// its registers for every cell.
+		if ints+floats > 0 {
+			m, i := plainDigits(cell)
+			if i == len(cell) && i <= 18 && ints > 0 {
 				ints++
-				lo, hi = min(lo, v), max(hi, v)
+				lo, hi = min(lo, int64(m)), max(hi, int64(m))
 				continue
 			}
-			if k == CellFloat && floats > 0 {
+			if i < len(cell) && floats > 0 {
+				if _, _, ok := plainFrac(cell, m, i, sep); ok {
+					floats++
+					continue
+				}
+			}
+			switch k, v := scanNumber(cell, sep); {
+			case k == CellInt && ints > 0:
+				ints++ // a signed integer
+				lo, hi = min(lo, v), max(hi, v)
+				continue
+			case k == CellFloat && floats > 0:
 				floats++
+				continue
+			}
+		}
+		if ci.iso.sameDate(cell) && clockWord(binary.LittleEndian.Uint64(cell[11:19])) {
+			st.Cells[CellTime]++ // a timestamp of the remembered date, without fraction or zone
+			continue
+		}
+		if len(cell) <= 7 {
+			if k := shortKey(cell); ci.short[shortSlot(k)] == k {
+				st.Cells[CellText]++ // a short text cell seen before
 				continue
 			}
 		}
@@ -213,6 +240,39 @@ func (ci *colInfer) add(k CellKind, line int64, cell []byte) {
 	}
 	st.Cells[k]++
 }
+
+// plainDigits returns the value (modulo 2^64) and the number of the
+// decimal digits at the start of b. With plainInt and plainFrac it reads
+// the plain unsigned numbers of the loops that observe or convert a
+// column, inlined: a call there spills the loop's registers for every
+// cell. Keep the three small enough to inline (go build -gcflags=-m).
+func plainDigits(b []byte) (m uint64, i int) {
+	for i < len(b) && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	return m, i
+}
+
+// plainInt returns the value of b when it is an unsigned integer of 1 to
+// 18 digits, as scanNumber reads it.
+func plainInt(b []byte) (int64, bool) {
+	m, i := plainDigits(b)
+	return int64(m), i == len(b) && i > 0 && i <= 18
+}
+
+// plainFrac reads the rest of b, whose first i bytes are digits of value
+// m (plainDigits) and not all of b: when it is sep and digits, with at
+// most 19 digits in all and at least one, it returns all of them as one
+// integer and how many follow sep, for fastnum.Decimal.
+func plainFrac(b []byte, m uint64, i int, sep byte) (uint64, int, bool) {
+	f, n := plainDigits(b[i+1:])
+	return m*pow10u[n&31] + f, n, b[i] == sep && i+1+n == len(b) && uint(i+n-1) < 19
+}
+
+// pow10u holds the powers of ten a uint64 holds.
+var pow10u = [32]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
 // scanNumber recognises the plain numbers of a cell without spaces: an
 // integer of up to 18 digits with an optional sign (CellInt and its
@@ -359,6 +419,15 @@ func (m *isoMemo) detect(b []byte) (mask uint32, frac int, ok bool) {
 func (m *isoMemo) matches(b []byte) bool {
 	return len(b) == m.n && m.n > 0 && binary.LittleEndian.Uint64(b) == m.date &&
 		binary.LittleEndian.Uint64(b[3:11]) == m.sep && m.clock(b)
+}
+
+// sameDate reports whether b has 19 bytes and the memo's date, and the
+// memo's layout has neither fraction nor zone: b is then a timestamp of
+// the memo's layout when its last 8 bytes are a clockWord. It and
+// clockWord inline, for the loops that observe a column.
+func (m *isoMemo) sameDate(b []byte) bool {
+	return len(b) == 19 && m.n == 19 && m.frac == 0 && m.tail == 0 &&
+		binary.LittleEndian.Uint64(b) == m.date && binary.LittleEndian.Uint64(b[3:11]) == m.sep
 }
 
 // clockWord reports whether x, 8 bytes little-endian, is HH:MM:SS: six

@@ -229,9 +229,24 @@ func (p *piece) addColumnAt(b *csvscan.Batch, j int, k Kind, n, row int) (int, e
 	switch k {
 	case KindFloat:
 		vals := arrow.Float64Traits.CastFromBytes(c.vals.Bytes())
+		sep := p.cb.sep
 		for rec := range n {
 			cell := b.Cell(rec, j)
-			v, ok := fastnum.ParseFloat(cell, p.cb.sep)
+			// Plain unsigned numbers first, inlined (plainDigits).
+			m, i := plainDigits(cell)
+			if i == len(cell) && i > 0 && i <= 18 {
+				vals[row+rec] = float64(m)
+				continue
+			}
+			if i < len(cell) {
+				if m, frac, ok := plainFrac(cell, m, i, sep); ok {
+					if v, exact := fastnum.Decimal(m, frac, false); exact {
+						vals[row+rec] = v
+						continue
+					}
+				}
+			}
+			v, ok := fastnum.ParseFloat(cell, sep)
 			if !ok {
 				var null bool
 				var err error
@@ -248,6 +263,10 @@ func (p *piece) addColumnAt(b *csvscan.Batch, j int, k Kind, n, row int) (int, e
 		vals := arrow.Int64Traits.CastFromBytes(c.vals.Bytes())
 		for rec := range n {
 			cell := b.Cell(rec, j)
+			if v, ok := plainInt(cell); ok { // inlined (plainDigits)
+				vals[row+rec] = v
+				continue
+			}
 			var v int64
 			if kind, x := scanIntCell(cell); kind == CellInt {
 				v = x

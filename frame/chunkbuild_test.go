@@ -16,7 +16,9 @@ import (
 // floatConverter), which the DataFrame reader uses: for every column kind
 // and both decimal separators, a column of arbitrary cells forced to that
 // kind reads as the same values and nulls, or fails at the first cell the
-// converter refuses, with its line.
+// converter refuses, with its line. The cells are read in chunks of 3
+// rows, and after a batch of empty cells in one chunk, which the loops
+// that observe and convert held chunks read (observeFloats and the rest).
 func FuzzChunkConversion(f *testing.F) {
 	for _, s := range []string{
 		"1\x002.5\x00\x00 \x00-3",
@@ -24,6 +26,8 @@ func FuzzChunkConversion(f *testing.F) {
 		"1,5\x00-0,25\x001e3\x00NaN\x00inf",
 		"00501\x00a\"b\x00x\r\ny\x00 ",
 		"9223372036854775807\x00-9223372036854775808\x0099999999999999999999",
+		"1\x000.5\x001844674407370955162.1\x0018446744073709551621\x00.5\x005.\x00184467440737095516.21", // one more digit overflows a uint64
+		"1\x000,5\x001844674407370955162,1\x00,5\x005,\x00184467440737095516,21",
 	} {
 		f.Add(s)
 	}
@@ -31,14 +35,22 @@ func FuzzChunkConversion(f *testing.F) {
 		cells := strings.Split(in, "\x00")
 		for _, k := range []Kind{KindBool, KindInt, KindFloat, KindText} {
 			for _, dec := range []rune{'.', ','} {
-				checkConversion(t, cells, k, dec)
+				checkConversion(t, cells, k, dec, 0)
+				checkConversion(t, cells, k, dec, batchRows)
 			}
 		}
 	})
 }
 
-func checkConversion(t *testing.T, cells []string, k Kind, dec rune) {
+// checkConversion checks the cells, after pad empty cells, forced to
+// kind k; with pad, in one chunk.
+func checkConversion(t *testing.T, cells []string, k Kind, dec rune, pad int) {
 	t.Helper()
+	cells = append(make([]string, pad), cells...)
+	chunk := 3
+	if pad > 0 {
+		chunk = len(cells)
+	}
 	var csv strings.Builder
 	csv.WriteString("v\n")
 	for _, c := range cells {
@@ -64,7 +76,7 @@ func checkConversion(t *testing.T, cells []string, k Kind, dec rune) {
 	defer want.Release()
 
 	r, err := NewCSVReader(strings.NewReader(csv.String()), "c.csv", CSVOptions{
-		Comma: ';', Quote: '"', Decimal: dec, Header: true, ChunkSize: 3,
+		Comma: ';', Quote: '"', Decimal: dec, Header: true, ChunkSize: chunk,
 		Kinds: map[string]Kind{"v": k}, Allocator: mem,
 	})
 	if err != nil {

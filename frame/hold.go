@@ -320,14 +320,8 @@ func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j, row int) (int64
 			p.null(j, row+rec)
 			continue
 		}
-		// scanValue's plain unsigned numbers, written out here: a call
-		// in this loop spills its registers for every cell.
-		var m uint64
-		i := 0
-		for i < len(cell) && cell[i]-'0' <= 9 {
-			m = m*10 + uint64(cell[i]-'0')
-			i++
-		}
+		// Plain unsigned numbers first, inlined (plainDigits).
+		m, i := plainDigits(cell)
 		if i == len(cell) {
 			if ints > 0 && i <= 18 {
 				iv := int64(m)
@@ -336,12 +330,8 @@ func (p *piece) observeFloats(ci *colInfer, b *csvscan.Batch, j, row int) (int64
 				vals[row+rec] = float64(iv)
 				continue
 			}
-		} else if floats > 0 && cell[i] == sep && i < 19 {
-			d := i
-			for i++; i < len(cell) && cell[i]-'0' <= 9; i++ {
-				m = m*10 + uint64(cell[i]-'0')
-			}
-			if frac := i - d - 1; i == len(cell) && d+frac > 0 && d+frac <= 19 {
+		} else if floats > 0 {
+			if m, frac, ok := plainFrac(cell, m, i, sep); ok {
 				if fv, exact := fastnum.Decimal(m, frac, false); exact {
 					floats++
 					vals[row+rec] = fv
@@ -393,15 +383,7 @@ func (p *piece) observeInts(ci *colInfer, b *csvscan.Batch, j, row int) (int64, 
 			continue
 		}
 		if ints > 0 {
-			// scanNumber's unsigned integers, written out as in
-			// observeFloats.
-			var v int64
-			i := 0
-			for i < len(cell) && cell[i]-'0' <= 9 {
-				v = v*10 + int64(cell[i]-'0')
-				i++
-			}
-			if i == len(cell) && i <= 18 {
+			if v, ok := plainInt(cell); ok { // inlined (plainDigits)
 				ints++
 				lo, hi = min(lo, v), max(hi, v)
 				vals[row+rec] = v
@@ -450,10 +432,8 @@ func (p *piece) observeText(ci *colInfer, b *csvscan.Batch, j, row int) (int64, 
 		}
 		// observe's two commonest cases are written out: a call in this
 		// loop spills its registers for every cell.
-		switch m := &ci.iso; {
-		case len(cell) == 19 && m.n == 19 && m.frac == 0 && m.tail == 0 &&
-			binary.LittleEndian.Uint64(cell) == m.date && binary.LittleEndian.Uint64(cell[3:11]) == m.sep &&
-			clockWord(binary.LittleEndian.Uint64(cell[11:19])):
+		switch {
+		case ci.iso.sameDate(cell) && clockWord(binary.LittleEndian.Uint64(cell[11:19])):
 			ci.st.Cells[CellTime]++ // a timestamp of the remembered date, without fraction or zone
 		case len(cell) <= 7:
 			if k := shortKey(cell); ci.short[shortSlot(k)] == k {
