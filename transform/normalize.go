@@ -63,6 +63,8 @@ type normalizer struct {
 	seen    *pointKeys // duplicate detection: every point's key and first row
 	mem     memory.Allocator
 	keyBuf  []byte
+	keep    []int             // apply's rows that become points, reused
+	times   []arrow.Timestamp // ... and their times
 
 	timeRefused int       // the time column refused as ambiguous, or -1
 	contract    *Contract // the schema contract in force, or nil
@@ -389,10 +391,6 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 	first := n.rows // data rows before this chunk
 	n.rows += int64(rows)
 	n.report.RowsRead += int64(rows)
-	b := array.NewRecordBuilder(n.mem, n.out.Arrow())
-	defer b.Release()
-	b.Reserve(rows)
-	tsB := b.Field(0).(*array.TimestampBuilder)
 	timeArr := rec.Column(n.timeIdx)
 	reject := func(i int, reason, detail string) {
 		n.report.RowsRejected++
@@ -408,17 +406,9 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		rejects = append(rejects, frame.Reject{File: n.file, Line: line, Row: first + int64(i) + 1, Reason: msg, Cells: rowText(rec, i)})
 	}
 	views := viewsOf(rec)
-	// Text out of text columns: at most their bytes.
-	for j, t := range n.tags {
-		if t.in >= 0 && views[t.in].str != nil {
-			b.Field(1 + j).(*array.StringBuilder).ReserveData(len(views[t.in].str.ValueBytes()))
-		}
-	}
-	for j, f := range n.fields {
-		if f.text && views[f.in].str != nil {
-			b.Field(1 + len(n.tags) + j).(*array.StringBuilder).ReserveData(len(views[f.in].str.ValueBytes()))
-		}
-	}
+	// The rows that become points, and their times, row by row; then the
+	// columns of those points, column by column.
+	keep, times := n.keep[:0], n.times[:0]
 	for i := 0; i < rows; i++ {
 		if timeArr.IsNull(i) {
 			reject(i, ReasonNoTime, "")
@@ -452,51 +442,133 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		if lines != nil {
 			kept = append(kept, lines[i])
 		}
-		tsB.Append(arrow.Timestamp(ts))
-		for j, t := range n.tags {
-			sb := b.Field(1 + j).(*array.StringBuilder)
-			if t.in < 0 {
-				sb.Append(t.value)
-				continue
-			}
-			v := &views[t.in]
+		keep, times = append(keep, i), append(times, arrow.Timestamp(ts))
+	}
+	n.keep, n.times = keep, times
+	n.report.PointsBuilt += int64(len(keep))
+	cols := make([]arrow.Array, 0, 1+len(n.tags)+len(n.fields))
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	tsB := array.NewTimestampBuilder(n.mem, n.out.Arrow().Field(0).Type.(*arrow.TimestampType))
+	tsB.AppendValues(times, nil)
+	cols = append(cols, tsB.NewArray())
+	tsB.Release()
+	all := len(keep) == rows // every row a point: columns may be used as they are
+	for _, t := range n.tags {
+		cols = append(cols, n.tagColumn(t, views, keep, all))
+	}
+	for _, f := range n.fields {
+		cols = append(cols, n.fieldColumn(f, views, keep, all))
+	}
+	return array.NewRecord(n.out.Arrow(), cols, int64(len(keep))), kept, rejects, nil
+}
+
+// tagColumn returns tag t of the points of rows keep: null where the cell
+// is null or empty. A string column without empty cells, every row of
+// which is a point, is used as it is.
+func (n *normalizer) tagColumn(t tagCol, views []colView, keep []int, all bool) arrow.Array {
+	sb := array.NewStringBuilder(n.mem)
+	defer sb.Release()
+	if t.in < 0 {
+		sb.Reserve(len(keep))
+		for range keep {
+			sb.Append(t.value)
+		}
+		return sb.NewArray()
+	}
+	v := &views[t.in]
+	if all && v.str != nil && !hasEmpty(v.str) {
+		v.str.Retain()
+		return v.str
+	}
+	if v.str != nil {
+		sb.ReserveData(len(v.str.ValueBytes()))
+	}
+	sb.Reserve(len(keep))
+	for _, i := range keep {
+		if v.arr.IsNull(i) {
+			sb.AppendNull()
+		} else if s := v.text(i); s == "" {
+			sb.AppendNull()
+		} else {
+			sb.Append(s)
+		}
+	}
+	return sb.NewArray()
+}
+
+// fieldColumn returns field f of the points of rows keep: a string field
+// as its text (null where null), a float field as float64, null where
+// null, NaN or infinite (counted in the report). A string or float64
+// column that needs no change, every row of which is a point, is used as
+// it is.
+func (n *normalizer) fieldColumn(f fieldCol, views []colView, keep []int, all bool) arrow.Array {
+	v := &views[f.in]
+	if f.text {
+		if all && v.str != nil {
+			v.str.Retain()
+			return v.str
+		}
+		sb := array.NewStringBuilder(n.mem)
+		defer sb.Release()
+		if v.str != nil {
+			sb.ReserveData(len(v.str.ValueBytes()))
+		}
+		sb.Reserve(len(keep))
+		for _, i := range keep {
 			if v.arr.IsNull(i) {
 				sb.AppendNull()
-				continue
-			}
-			if v := v.text(i); v == "" {
-				sb.AppendNull()
 			} else {
-				sb.Append(v)
+				sb.Append(v.text(i))
 			}
 		}
-		for j, f := range n.fields {
-			fb := b.Field(1 + len(n.tags) + j)
-			view := &views[f.in]
-			if f.text {
-				sb := fb.(*array.StringBuilder)
-				if view.arr.IsNull(i) {
-					sb.AppendNull()
-				} else {
-					sb.Append(view.text(i))
-				}
-				continue
-			}
-			v, ok := view.float(i)
-			if !ok {
-				fb.AppendNull()
-				continue
-			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				n.report.NaN++
-				fb.AppendNull()
-				continue
-			}
-			fb.(*array.Float64Builder).Append(v)
-		}
-		n.report.PointsBuilt++
+		return sb.NewArray()
 	}
-	return b.NewRecord(), kept, rejects, nil
+	if all && v.f64 != nil && finite(v.f64, v.arr) {
+		v.arr.Retain()
+		return v.arr
+	}
+	fb := array.NewFloat64Builder(n.mem)
+	defer fb.Release()
+	fb.Reserve(len(keep))
+	for _, i := range keep {
+		x, ok := v.float(i)
+		switch {
+		case !ok:
+			fb.AppendNull()
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			n.report.NaN++
+			fb.AppendNull()
+		default:
+			fb.UnsafeAppend(x)
+		}
+	}
+	return fb.NewArray()
+}
+
+// hasEmpty reports whether a holds an empty string that is not null.
+func hasEmpty(a *array.String) bool {
+	offs := a.ValueOffsets()
+	for i := range a.Len() {
+		if offs[i+1] == offs[i] && a.IsValid(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// finite reports whether the values of arr, whose values are vals, that
+// are not null are all finite.
+func finite(vals []float64, arr arrow.Array) bool {
+	for i, x := range vals {
+		if (math.IsNaN(x) || math.IsInf(x, 0)) && arr.IsValid(i) {
+			return false
+		}
+	}
+	return true
 }
 
 // dedupe applies the duplicates policy to a row's key. It returns the
@@ -624,7 +696,8 @@ func (n *normalizer) textField(i int) fieldCol {
 // a Float64 column, or the String array of a text column.
 type colView struct {
 	arr arrow.Array
-	f64 []float64
+	f64 []float64 // the values of a float64 column
+	i64 []int64   // ... of an int64 column
 	str *array.String
 }
 
@@ -637,6 +710,8 @@ func viewsOf(rec arrow.Record) []colView {
 		switch a := arr.(type) {
 		case *array.Float64:
 			views[c].f64 = a.Float64Values()
+		case *array.Int64:
+			views[c].i64 = a.Int64Values()
 		case *array.String:
 			views[c].str = a
 		}
@@ -646,11 +721,11 @@ func viewsOf(rec arrow.Record) []colView {
 
 // float returns row i as a float field's value, as floatAt does.
 func (v *colView) float(i int) (float64, bool) {
-	if v.f64 != nil {
-		if v.arr.IsNull(i) {
-			return 0, false
-		}
-		return v.f64[i], true
+	switch {
+	case v.f64 != nil:
+		return v.f64[i], v.arr.IsValid(i)
+	case v.i64 != nil:
+		return float64(v.i64[i]), v.arr.IsValid(i)
 	}
 	return floatAt(v.arr, i)
 }

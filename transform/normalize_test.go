@@ -3,12 +3,16 @@ package transform
 import (
 	"bytes"
 	"errors"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/influxframe/influxframe/frame"
 	"github.com/influxframe/influxframe/internal/golden"
@@ -350,5 +354,78 @@ func TestReaderFrameRows(t *testing.T) {
 	want := "row 2: duplicate point: same tags and time as row 1\nrow 3: no field values"
 	if strings.Join(got, "\n") != want {
 		t.Errorf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// TestColumnsUsedAsTheyAre checks a chunk every row of which becomes a
+// point, whose string and float64 columns the output may use as they
+// are, against the same rows in a chunk with a rejected row, which builds
+// every column: a non-null empty tag is null, an empty string field stays
+// empty, a NaN or infinite float is null and counted, in both.
+func TestColumnsUsedAsTheyAre(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "time", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "host", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "v", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "n", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	}, nil)
+	record := func(times []string) arrow.Record {
+		b := array.NewRecordBuilder(mem, schema)
+		defer b.Release()
+		b.Field(0).(*array.StringBuilder).AppendValues(times, nil)
+		b.Field(1).(*array.StringBuilder).AppendValues([]string{"a", "", "", "b", "c"}, []bool{true, true, false, true, true})
+		b.Field(2).(*array.StringBuilder).AppendValues([]string{"", "x", "", "y", "z"}, []bool{true, true, false, true, true})
+		b.Field(3).(*array.Float64Builder).AppendValues([]float64{math.NaN(), 1.5, 0, math.Inf(1), math.Copysign(0, -1)}, []bool{true, true, false, true, true})
+		b.Field(4).(*array.Int64Builder).AppendValues([]int64{1, 0, 3, 4, 5}, []bool{true, false, true, true, true})
+		return b.NewRecord()
+	}
+	times := []string{"2020-01-01T00:00:00Z", "2020-01-01T00:00:01Z", "2020-01-01T00:00:02Z", "2020-01-01T00:00:03Z", "2020-01-01T00:00:04Z"}
+	bad := slices.Clone(times)
+	bad[2] = "not a time"
+	for i := range bad {
+		bad[i] = strings.Replace(bad[i], "2020", "2021", 1) // other keys
+	}
+	all, some := record(times), record(bad)
+	defer all.Release()
+	defer some.Release()
+	f, err := frame.New(frame.SchemaFromArrow(schema), all, some)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Release()
+	r, err := NewReader(f.Reader(), Options{Measurement: "m", TimeColumn: "time", Tags: []string{"host"}, StringFields: []string{"note"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	var got [][]string
+	for r.Next() {
+		out := r.Record()
+		var rows []string
+		for i := range int(out.NumRows()) {
+			cells := make([]string, out.NumCols())
+			for c := range cells {
+				if out.Column(c).IsNull(i) {
+					cells[c] = "null"
+				} else {
+					cells[c] = strconv.Quote(frame.FormatValue(out.Column(c), i))
+				}
+			}
+			rows = append(rows, strings.Join(cells[1:], "|"))
+		}
+		got = append(got, rows)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`"a"|""|null|"1"`, `null|"x"|"1.5"|null`, `null|null|null|"3"`, `"b"|"y"|null|"4"`, `"c"|"z"|"-0"|"5"`}
+	if len(got) != 2 || !slices.Equal(got[0], want) || !slices.Equal(got[1], slices.Delete(slices.Clone(want), 2, 3)) {
+		t.Errorf("got %q\nwant %q, and without its third row", got, want)
+	}
+	if rep := r.Report(); rep.NaN != 4 || rep.PointsBuilt != 9 {
+		t.Errorf("NaN %d, points %d; want 4 and 9", rep.NaN, rep.PointsBuilt)
 	}
 }
