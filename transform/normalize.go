@@ -64,6 +64,7 @@ type normalizer struct {
 	mem     memory.Allocator
 	keyBuf  []byte
 	keep    []int             // apply's rows that become points, reused
+	series  []uint64          // ... the series of up to touchRows rows
 	times   []arrow.Timestamp // ... and their times
 
 	timeRefused int       // the time column refused as ambiguous, or -1
@@ -409,7 +410,17 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 	// The rows that become points, and their times, row by row; then the
 	// columns of those points, column by column.
 	keep, times := n.keep[:0], n.times[:0]
+	series := n.series[:0]
 	for i := 0; i < rows; i++ {
+		if i%touchRows == 0 {
+			// The series of the next rows, whose keys duplicate
+			// detection then finds in memory it has just read.
+			series = series[:0]
+			for j := i; j < min(i+touchRows, rows); j++ {
+				series = append(series, n.seriesKey(views, j))
+			}
+			n.seen.touch(series)
+		}
 		if timeArr.IsNull(i) {
 			reject(i, ReasonNoTime, "")
 			continue
@@ -434,7 +445,7 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 			reject(i, ReasonNoFields, "")
 			continue
 		}
-		ts, dupOf, ok := n.dedupe(rec, views, i, ts, lines, first)
+		ts, dupOf, ok := n.dedupe(rec, series[i%touchRows], i, ts, lines, first)
 		if !ok {
 			reject(i, ReasonDuplicate, "same tags and time as "+dupOf)
 			continue
@@ -444,7 +455,7 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 		}
 		keep, times = append(keep, i), append(times, arrow.Timestamp(ts))
 	}
-	n.keep, n.times = keep, times
+	n.keep, n.times, n.series = keep, times, series
 	n.report.PointsBuilt += int64(len(keep))
 	cols := make([]arrow.Array, 0, 1+len(n.tags)+len(n.fields))
 	defer func() {
@@ -574,7 +585,7 @@ func finite(vals []float64, arr arrow.Array) bool {
 // dedupe applies the duplicates policy to a row's key. It returns the
 // (possibly shifted) timestamp, and ok=false with the first row's position
 // ("line 12", "row 12") when the row must be rejected.
-func (n *normalizer) dedupe(rec arrow.Record, views []colView, i int, ts int64, lines []int64, before int64) (int64, string, bool) {
+func (n *normalizer) dedupe(rec arrow.Record, series uint64, i int, ts int64, lines []int64, before int64) (int64, string, bool) {
 	// seen maps a key to the first row's line, or to minus its row number
 	// when the input has no lines, and to the fingerprint of its dropped
 	// text columns.
@@ -585,7 +596,6 @@ func (n *normalizer) dedupe(rec arrow.Record, views []colView, i int, ts int64, 
 	if len(n.track) > 0 {
 		row.fp = n.fingerprint(rec, i)
 	}
-	series := n.seriesKey(views, i)
 	shifted := false
 	for {
 		first, dup := n.seen.add(series, ts, row)

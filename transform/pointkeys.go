@@ -25,6 +25,7 @@ type pointKeys struct {
 	fps    [][]uint64          // per series and point, firstRow.fp, when tracking
 	late   map[uint64]firstRow // out-of-order keys: mix(series hash, time)
 	track  bool
+	sink   int32 // what touch read, so that its loads are kept
 }
 
 // blockPoints is the number of points between two block heads: a lookup
@@ -98,6 +99,35 @@ func (p *pointKeys) add(series uint64, ts int64, row firstRow) (first firstRow, 
 	}
 	p.late[k] = row
 	return firstRow{}, false
+}
+
+// touchRows is how many rows' series apply hands touch at a time: their
+// slots, headers and last steps fit in a core's cache with room to spare.
+const touchRows = 256
+
+// touch reads what add will read of the given series: their index slots,
+// then their headers and last steps. Each add, at random among many
+// series, waits for two or three cache misses; touch's loads do not
+// depend on one another, so that the core waits for many at once.
+func (p *pointKeys) touch(series []uint64) {
+	if p.index.n == 0 {
+		return
+	}
+	var sum int32
+	mask := len(p.index.slots) - 1
+	for _, h := range series {
+		sum += p.index.slots[p.index.home(h)&mask].si
+	}
+	for _, h := range series {
+		if si, ok := p.index.get(h); ok {
+			s := &p.series[si]
+			sum += s.n
+			if len(s.data) > 0 {
+				sum += int32(s.data[len(s.data)-1])
+			}
+		}
+	}
+	p.sink += sum
 }
 
 // row returns the first row of series si's k-th point, at position pos.

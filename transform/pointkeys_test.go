@@ -117,6 +117,21 @@ func BenchmarkPointKeys(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
 		})
+		b.Run(c.name+"/touched", func(b *testing.B) {
+			// As apply calls it: touch, then add, touchRows keys at a time.
+			for it := 0; it < b.N; it++ {
+				p := newPointKeys(false)
+				for at := 0; at < n; at += touchRows {
+					end := min(at+touchRows, n)
+					p.touch(series[at:end])
+					for i := at; i < end; i++ {
+						p.add(series[i], times[i], firstRow{line: int64(i + 2)})
+					}
+				}
+				runtime.KeepAlive(p)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+		})
 		if n > 2_000_000 {
 			continue
 		}
