@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -282,16 +283,17 @@ func readSample(in io.Reader) (sample []byte, whole bool, err error) {
 
 // candidate is one way of reading the sample, and how well it does.
 type candidate struct {
-	comma, quote rune // quote 0: no quoting
-	records      int  // records read before the first syntax error
-	cols         int  // fields of the first record
-	consistent   int  // records, from the first, with cols fields
-	quotes       int  // fields that seem to open with the quote
-	typed, cells int  // see typedCells
-	typedDone    bool // typed and cells are counted
-	failed       bool // a syntax error stopped the reading
-	breakLine    int  // the line of the first record with another number of fields, or of the syntax error
-	breakFields  int  // the fields of that record
+	comma, quote rune  // quote 0: no quoting
+	records      int   // records read before the first syntax error
+	cols         int   // fields of the first record
+	consistent   int   // records, from the first, with cols fields
+	quotes       int   // fields that seem to open with the quote
+	typed, cells int   // see typedCells
+	textHas      uint8 // see typedCells: the sniffDelimiters its text cells hold, a bit each
+	typedDone    bool  // typed and cells are counted
+	failed       bool  // a syntax error stopped the reading
+	breakLine    int   // the line of the first record with another number of fields, or of the syntax error
+	breakFields  int   // the fields of that record
 }
 
 func (c candidate) String() string {
@@ -327,7 +329,9 @@ func (c candidate) eligible() bool {
 // better reports whether c reads the sample better than d: without a
 // syntax error (which the input would meet when read so), then with every
 // record of the first's number of fields, then (when neither has) with
-// more consistent records, then more typed cells (a larger share of the cells
+// more consistent records, then without text cells that hold the other's
+// delimiter when the other splits records into more columns, then more
+// typed cells (a larger share of the cells
 // are numbers, bools or timestamps, which tells "1,5;2,5" split at the
 // semicolon from the same split at the commas), then more columns, then
 // quoting that is used. Earlier candidates win ties.
@@ -345,6 +349,17 @@ func (c *candidate) better(d *candidate, typed func(*candidate)) bool {
 	}
 	typed(c)
 	typed(d)
+	// Text cells that hold another delimiter, which splits the records
+	// into more columns, are that reading's cells, run together: "'a'<TAB>'b'<TAB>1,5"
+	// read at the commas. (Numbers may hold one: "1,5;2,5" read at the
+	// semicolons has none of text.)
+	if c.comma != d.comma {
+		cIn := d.cols > c.cols && c.textHas&delimiterBit(d.comma) != 0
+		dIn := c.cols > d.cols && d.textHas&delimiterBit(c.comma) != 0
+		if cIn != dIn {
+			return dIn
+		}
+	}
 	if l, r := c.typed*max(d.cells, 1), d.typed*max(c.cells, 1); l != r {
 		return l > r
 	}
@@ -352,6 +367,27 @@ func (c *candidate) better(d *candidate, typed func(*candidate)) bool {
 		return c.cols > d.cols
 	}
 	return (c.quotes > 0) && (d.quotes == 0)
+}
+
+// quotedField reports whether field f of the record r read last from
+// sample opens with the quote, or may (it starts on a later line than the
+// record, at line0 and column col0).
+func quotedField(sample []byte, r *csvscan.Reader, quote rune, f, line0, col0 int) bool {
+	if quote == 0 {
+		return false
+	}
+	line, col := r.FieldPos(f)
+	off := int(r.RecordOffset()) + col - col0
+	return line != line0 || off >= len(sample) || sample[off] == byte(quote)
+}
+
+// delimiterBit returns the bit of textHas for the delimiter d, 0 for one
+// not sniffed.
+func delimiterBit(d rune) uint8 {
+	if i := slices.Index(sniffDelimiters, d); i >= 0 {
+		return 1 << i
+	}
+	return 0
 }
 
 // tryDialect reads the sample with a delimiter and quote. Unless full, it
@@ -404,7 +440,8 @@ const maxTyped = 500
 // typedCells counts, for better, the non-empty cells of c's first
 // consistent records (up to maxTyped) and those of them that are numbers
 // (with a decimal point, or a decimal comma unless the delimiter is ','),
-// bools or timestamps.
+// bools or timestamps; and notes which sniffDelimiters its text cells
+// hold, outside quotes.
 func typedCells(sample []byte, c *candidate, comment rune) {
 	if c.typedDone {
 		return
@@ -419,7 +456,8 @@ func typedCells(sample []byte, c *candidate, comment rune) {
 		if err != nil {
 			return
 		}
-		for _, cell := range rec {
+		line0, col0 := r.FieldPos(0)
+		for f, cell := range rec {
 			k, _ := classifyIn(cell, false)
 			if k == CellText && c.comma != ',' {
 				k, _ = classifyIn(cell, true)
@@ -428,6 +466,13 @@ func typedCells(sample []byte, c *candidate, comment rune) {
 				c.cells++
 				if k != CellText {
 					c.typed++
+				}
+			}
+			if k == CellText && !quotedField(sample, r, c.quote, f, line0, col0) {
+				for i, d := range sniffDelimiters {
+					if strings.ContainsRune(cell, d) {
+						c.textHas |= 1 << i
+					}
 				}
 			}
 		}
