@@ -478,23 +478,30 @@ func (n *normalizer) apply(rec arrow.Record, lines, kept []int64, rejects []fram
 }
 
 // tagColumn returns tag t of the points of rows keep: null where the cell
-// is null or empty. A string column without empty cells, every row of
-// which is a point, is used as it is.
+// is null or empty (textColumn).
 func (n *normalizer) tagColumn(t tagCol, views []colView, keep []int, all bool) arrow.Array {
-	sb := array.NewStringBuilder(n.mem)
-	defer sb.Release()
-	if t.in < 0 {
-		sb.Reserve(len(keep))
-		for range keep {
-			sb.Append(t.value)
-		}
-		return sb.NewArray()
+	if t.in >= 0 {
+		return n.textColumn(&views[t.in], keep, all, true)
 	}
-	v := &views[t.in]
-	if all && v.str != nil && !hasEmpty(v.str) {
+	sb := array.NewStringBuilder(n.mem) // a default tag
+	defer sb.Release()
+	sb.Reserve(len(keep))
+	for range keep {
+		sb.Append(t.value)
+	}
+	return sb.NewArray()
+}
+
+// textColumn returns the text of column v for the points of rows keep:
+// null where null, and where empty if emptyNull. A string column that
+// needs no change, every row of which is a point, is used as it is.
+func (n *normalizer) textColumn(v *colView, keep []int, all, emptyNull bool) arrow.Array {
+	if all && v.str != nil && !(emptyNull && hasEmpty(v.str)) {
 		v.str.Retain()
 		return v.str
 	}
+	sb := array.NewStringBuilder(n.mem)
+	defer sb.Release()
 	if v.str != nil {
 		sb.ReserveData(len(v.str.ValueBytes()))
 	}
@@ -502,7 +509,7 @@ func (n *normalizer) tagColumn(t tagCol, views []colView, keep []int, all bool) 
 	for _, i := range keep {
 		if v.arr.IsNull(i) {
 			sb.AppendNull()
-		} else if s := v.text(i); s == "" {
+		} else if s := v.text(i); s == "" && emptyNull {
 			sb.AppendNull()
 		} else {
 			sb.Append(s)
@@ -512,31 +519,14 @@ func (n *normalizer) tagColumn(t tagCol, views []colView, keep []int, all bool) 
 }
 
 // fieldColumn returns field f of the points of rows keep: a string field
-// as its text (null where null), a float field as float64, null where
-// null, NaN or infinite (counted in the report). A string or float64
+// as its text (null where null: textColumn), a float field as float64,
+// null where null, NaN or infinite (counted in the report). A float64
 // column that needs no change, every row of which is a point, is used as
 // it is.
 func (n *normalizer) fieldColumn(f fieldCol, views []colView, keep []int, all bool) arrow.Array {
 	v := &views[f.in]
 	if f.text {
-		if all && v.str != nil {
-			v.str.Retain()
-			return v.str
-		}
-		sb := array.NewStringBuilder(n.mem)
-		defer sb.Release()
-		if v.str != nil {
-			sb.ReserveData(len(v.str.ValueBytes()))
-		}
-		sb.Reserve(len(keep))
-		for _, i := range keep {
-			if v.arr.IsNull(i) {
-				sb.AppendNull()
-			} else {
-				sb.Append(v.text(i))
-			}
-		}
-		return sb.NewArray()
+		return n.textColumn(v, keep, all, false)
 	}
 	if all && v.f64 != nil && finite(v.f64, v.arr) {
 		v.arr.Retain()
