@@ -3,7 +3,9 @@ package transform
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand"
 	"slices"
 	"strconv"
 	"strings"
@@ -428,4 +430,79 @@ func TestColumnsUsedAsTheyAre(t *testing.T) {
 	if rep := r.Report(); rep.NaN != 4 || rep.PointsBuilt != 9 {
 		t.Errorf("NaN %d, points %d; want 4 and 9", rep.NaN, rep.PointsBuilt)
 	}
+}
+
+// FuzzNormalizeChunks checks that how an input is cut into chunks changes
+// nothing of what normalisation makes of it: the same points, values,
+// rejects and report, whether each chunk is one row (every chunk of a
+// point has all its rows kept, and apply may use its columns as they are)
+// or many (a rejected row makes apply build every column). The input is a
+// table of random times (some empty, bad or repeated), tags (some empty),
+// string fields, floats (some NaN or infinite) and integers.
+func FuzzNormalizeChunks(f *testing.F) {
+	for _, seed := range []uint64{0, 1, 2, 3} {
+		f.Add(seed, uint8(40), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, rows, policy uint8) {
+		r := rand.New(rand.NewSource(int64(seed)))
+		pick := func(s ...string) string { return s[r.Intn(len(s))] }
+		var csv strings.Builder
+		csv.WriteString("time,host,note,v,n\n")
+		for i := range int(rows) {
+			ts := fmt.Sprintf("2020-01-01T00:00:%02dZ", i%60)
+			if r.Intn(8) == 0 {
+				ts = fmt.Sprintf("2020-01-01T00:00:%02dZ", r.Intn(60)) // a duplicate, perhaps
+			}
+			ts = pick(ts, ts, ts, ts, ts, ts, "", "bad")
+			fmt.Fprintf(&csv, "%s,%s,%s,%s,%s\n", ts, pick("a", "b", "", `""`), pick("x", "", `""`, "y z"),
+				pick("1.5", "-0", "", "NaN", "inf", "2.25"), pick("1", "", "-7"))
+		}
+		opts := Options{Measurement: "m", TimeColumn: "time", Tags: []string{"host"}, StringFields: []string{"note"},
+			Duplicates: []DuplicatesPolicy{DuplicatesReject, DuplicatesLast, DuplicatesOffset}[policy%3]}
+		read := func(chunk int) ([]string, []string, Report) {
+			cr, err := frame.NewCSVReader(strings.NewReader(csv.String()), "in.csv", frame.CSVOptions{ChunkSize: chunk})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nr, err := NewReader(cr, opts)
+			if err != nil {
+				var se *SchemaError
+				if errors.As(err, &se) || errors.Is(err, ErrNoRows) {
+					t.Skip(err) // a table no chunking reads
+				}
+				t.Fatal(err)
+			}
+			defer nr.Release()
+			var rows, rejects []string
+			for nr.Next() {
+				out := nr.Record()
+				for i := range int(out.NumRows()) {
+					cells := make([]string, out.NumCols())
+					for c := range cells {
+						if out.Column(c).IsNull(i) {
+							cells[c] = "null"
+						} else {
+							cells[c] = strconv.Quote(frame.FormatValue(out.Column(c), i))
+						}
+					}
+					rows = append(rows, fmt.Sprint(nr.Lines()[i], " ", strings.Join(cells, "|")))
+				}
+				for _, rj := range nr.Rejects() {
+					rejects = append(rejects, fmt.Sprint(rj.Line, rj.Row, rj.Reason, rj.Cells))
+				}
+			}
+			if err := nr.Err(); err != nil {
+				t.Fatal(err)
+			}
+			return rows, rejects, nr.Report()
+		}
+		rows1, rejects1, rep1 := read(1)
+		rowsN, rejectsN, repN := read(64)
+		if !slices.Equal(rows1, rowsN) || !slices.Equal(rejects1, rejectsN) {
+			t.Fatalf("chunks of 1 row:\n%q\n%q\nof 64:\n%q\n%q", rows1, rejects1, rowsN, rejectsN)
+		}
+		if fmt.Sprint(rep1) != fmt.Sprint(repN) {
+			t.Fatalf("reports differ:\n%+v\n%+v", rep1, repN)
+		}
+	})
 }
