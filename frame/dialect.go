@@ -73,6 +73,31 @@ func (d Dialect) String() string {
 	return b.String()
 }
 
+// Differences describes, in String's words, what d does not share with
+// DefaultDialect: "delimiter \";\"", "decimal \",\"", "no header". Sniffed
+// is not compared.
+func (d Dialect) Differences() []string {
+	var parts []string
+	def := DefaultDialect
+	if d.Delimiter != def.Delimiter {
+		parts = append(parts, "delimiter "+charName(d.Delimiter))
+	}
+	if d.Quote != def.Quote {
+		parts = append(parts, "quote "+charName(d.Quote))
+	}
+	if d.Decimal != def.Decimal {
+		parts = append(parts, "decimal "+charName(d.Decimal))
+	}
+	if d.Header != def.Header {
+		h := "no header"
+		if d.Header {
+			h = "header"
+		}
+		parts = append(parts, h)
+	}
+	return parts
+}
+
 // charName names a dialect character for people: tab, none, or quoted.
 func charName(r rune) string {
 	switch r {

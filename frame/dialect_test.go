@@ -429,3 +429,19 @@ func TestClassifyDecimalComma(t *testing.T) {
 		}
 	}
 }
+
+func TestDialectDifferences(t *testing.T) {
+	for _, c := range []struct {
+		d    Dialect
+		want string
+	}{
+		{DefaultDialect, ""},
+		{Dialect{Delimiter: ',', Quote: '"', Decimal: '.', Header: true, Sniffed: true}, ""},
+		{Dialect{Delimiter: ';', Quote: '"', Decimal: ',', Header: true}, `delimiter ';'|decimal ','`},
+		{Dialect{Delimiter: '\t', Quote: 0, Decimal: '.', Header: false}, `delimiter tab|quote none|no header`},
+	} {
+		if got := strings.Join(c.d.Differences(), "|"); got != c.want {
+			t.Errorf("%v: %q, want %q", c.d, got, c.want)
+		}
+	}
+}

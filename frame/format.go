@@ -52,3 +52,35 @@ func formatFloat(f float64) string {
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
+
+// FloatGetter returns a function reading value i, not null, of an array
+// of type t as a float64: the floats and the integers, signed or not;
+// exact but for integers beyond 2^53, which round to the nearest float64.
+// It returns nil for any other type.
+func FloatGetter(t arrow.DataType) func(a arrow.Array, i int) float64 {
+	switch t.ID() {
+	case arrow.INT8:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int8).Value(i)) }
+	case arrow.INT16:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int16).Value(i)) }
+	case arrow.INT32:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int32).Value(i)) }
+	case arrow.INT64:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int64).Value(i)) }
+	case arrow.UINT8:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint8).Value(i)) }
+	case arrow.UINT16:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint16).Value(i)) }
+	case arrow.UINT32:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint32).Value(i)) }
+	case arrow.UINT64:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint64).Value(i)) }
+	case arrow.FLOAT16:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Float16).Value(i).Float32()) }
+	case arrow.FLOAT32:
+		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Float32).Value(i)) }
+	case arrow.FLOAT64:
+		return func(a arrow.Array, i int) float64 { return a.(*array.Float64).Value(i) }
+	}
+	return nil
+}

@@ -59,13 +59,13 @@ func gotaColumn(t arrow.DataType, f *Frame, c int) (series.Type, func(arrow.Arra
 	text := func(a arrow.Array, i int) interface{} { return FormatValue(a, i) }
 	switch t.ID() {
 	case arrow.FLOAT16, arrow.FLOAT32, arrow.FLOAT64:
-		get := smallNumber(t)
+		get := FloatGetter(t)
 		return series.Float, func(a arrow.Array, i int) interface{} { return get(a, i) }
 	case arrow.INT64:
 		return series.Int, func(a arrow.Array, i int) interface{} { return int(a.(*array.Int64).Value(i)) }
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.UINT8, arrow.UINT16, arrow.UINT32:
-		// Exact: these fit a float64's mantissa.
-		get := smallNumber(t)
+		// Exact: these fit a float64's mantissa (FloatGetter).
+		get := FloatGetter(t)
 		return series.Int, func(a arrow.Array, i int) interface{} { return int(get(a, i)) }
 	case arrow.UINT64:
 		for _, chunk := range f.Chunks() {
@@ -86,32 +86,6 @@ func gotaColumn(t arrow.DataType, f *Frame, c int) (series.Type, func(arrow.Arra
 		}
 	}
 	return series.String, text
-}
-
-// smallNumber returns a function reading value i of an array of type t as a
-// float64, for the floats and the integers narrower than 64 bits (exact).
-func smallNumber(t arrow.DataType) func(a arrow.Array, i int) float64 {
-	switch t.ID() {
-	case arrow.INT8:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int8).Value(i)) }
-	case arrow.INT16:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int16).Value(i)) }
-	case arrow.INT32:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int32).Value(i)) }
-	case arrow.UINT8:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint8).Value(i)) }
-	case arrow.UINT16:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint16).Value(i)) }
-	case arrow.UINT32:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint32).Value(i)) }
-	case arrow.FLOAT16:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Float16).Value(i).Float32()) }
-	case arrow.FLOAT32:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Float32).Value(i)) }
-	case arrow.FLOAT64:
-		return func(a arrow.Array, i int) float64 { return a.(*array.Float64).Value(i) }
-	}
-	return nil
 }
 
 // dataFrameName is the file name in the errors of a DataFrame's reader.

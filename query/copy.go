@@ -48,7 +48,7 @@ func newAppender(dst, src arrow.DataType) (appender, error) {
 	}
 	switch dst.ID() {
 	case arrow.FLOAT64:
-		get := floatGetter(src)
+		get := frame.FloatGetter(src)
 		if get == nil {
 			break
 		}
@@ -111,36 +111,6 @@ func copier[T any, A interface{ Value(int) T }, B interface{ Append(T) }](b arra
 		return
 	}
 	b.(B).Append(a.(A).Value(i))
-}
-
-// floatGetter returns a function reading value i of a numeric array as a
-// float64, or nil when t is not numeric.
-func floatGetter(t arrow.DataType) func(a arrow.Array, i int) float64 {
-	switch t.ID() {
-	case arrow.INT8:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int8).Value(i)) }
-	case arrow.INT16:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int16).Value(i)) }
-	case arrow.INT32:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int32).Value(i)) }
-	case arrow.INT64:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Int64).Value(i)) }
-	case arrow.UINT8:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint8).Value(i)) }
-	case arrow.UINT16:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint16).Value(i)) }
-	case arrow.UINT32:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint32).Value(i)) }
-	case arrow.UINT64:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Uint64).Value(i)) }
-	case arrow.FLOAT16:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Float16).Value(i).Float32()) }
-	case arrow.FLOAT32:
-		return func(a arrow.Array, i int) float64 { return float64(a.(*array.Float32).Value(i)) }
-	case arrow.FLOAT64:
-		return func(a arrow.Array, i int) float64 { return a.(*array.Float64).Value(i) }
-	}
-	return nil
 }
 
 // convertArray returns a new array of type dst holding the values of a,

@@ -128,7 +128,7 @@ func keyComparer(t arrow.DataType) func(x arrow.Array, i int, y arrow.Array, j i
 			return 1
 		}
 	}
-	if get := floatGetter(t); get != nil {
+	if get := frame.FloatGetter(t); get != nil {
 		return func(x arrow.Array, i int, y arrow.Array, j int) int {
 			return cmp.Compare(get(x, i), get(y, j))
 		}

@@ -648,41 +648,6 @@ func rowText(rec arrow.Record, i int) []string {
 	return row
 }
 
-// floatAt reads a numeric cell as float64 (bool as 1/0).
-func floatAt(arr arrow.Array, i int) (float64, bool) {
-	if arr.IsNull(i) {
-		return 0, false
-	}
-	switch a := arr.(type) {
-	case *array.Float64:
-		return a.Value(i), true
-	case *array.Float32:
-		return float64(a.Value(i)), true
-	case *array.Int64:
-		return float64(a.Value(i)), true
-	case *array.Int32:
-		return float64(a.Value(i)), true
-	case *array.Int16:
-		return float64(a.Value(i)), true
-	case *array.Int8:
-		return float64(a.Value(i)), true
-	case *array.Uint64:
-		return float64(a.Value(i)), true
-	case *array.Uint32:
-		return float64(a.Value(i)), true
-	case *array.Uint16:
-		return float64(a.Value(i)), true
-	case *array.Uint8:
-		return float64(a.Value(i)), true
-	case *array.Boolean:
-		if a.Value(i) {
-			return 1, true
-		}
-		return 0, true
-	}
-	return 0, false
-}
-
 func (n *normalizer) numField(i int) fieldCol {
 	return fieldCol{in: i, name: n.in.Columns[i].Name}
 }
@@ -696,9 +661,11 @@ func (n *normalizer) textField(i int) fieldCol {
 // a Float64 column, or the String array of a text column.
 type colView struct {
 	arr arrow.Array
-	f64 []float64 // the values of a float64 column
-	i64 []int64   // ... of an int64 column
+	f64 []float64                          // the values of a float64 column
+	i64 []int64                            // ... of an int64 column
+	num func(a arrow.Array, i int) float64 // ... of another numeric column (frame.FloatGetter)
 	str *array.String
+	boo *array.Boolean
 }
 
 // viewsOf returns the views of rec's columns.
@@ -714,20 +681,34 @@ func viewsOf(rec arrow.Record) []colView {
 			views[c].i64 = a.Int64Values()
 		case *array.String:
 			views[c].str = a
+		case *array.Boolean:
+			views[c].boo = a
+		default:
+			views[c].num = frame.FloatGetter(arr.DataType())
 		}
 	}
 	return views
 }
 
-// float returns row i as a float field's value, as floatAt does.
+// float returns row i as a float field's value: a number as float64, a
+// bool as 1 or 0; false when null or of another type.
 func (v *colView) float(i int) (float64, bool) {
 	switch {
 	case v.f64 != nil:
 		return v.f64[i], v.arr.IsValid(i)
 	case v.i64 != nil:
 		return float64(v.i64[i]), v.arr.IsValid(i)
+	case v.arr.IsNull(i):
+		return 0, false
+	case v.num != nil:
+		return v.num(v.arr, i), true
+	case v.boo != nil:
+		if v.boo.Value(i) {
+			return 1, true
+		}
+		return 0, true
 	}
-	return floatAt(v.arr, i)
+	return 0, false
 }
 
 // text returns row i as text, as frame.FormatValue does.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -180,36 +179,12 @@ func dialectNote(d *frame.Dialect) string {
 	if d == nil || d.IsDefault() {
 		return ""
 	}
-	var parts []string
-	def := frame.DefaultDialect
-	if d.Delimiter != def.Delimiter {
-		parts = append(parts, "delimiter "+charName(d.Delimiter))
-	}
-	if d.Quote != def.Quote {
-		parts = append(parts, "quote "+charName(d.Quote))
-	}
-	if d.Decimal != def.Decimal {
-		parts = append(parts, "decimal "+charName(d.Decimal))
-	}
-	if !d.Header {
-		parts = append(parts, "no header")
-	}
+	parts := d.Differences()
 	note := " (" + strings.Join(parts, ", ")
 	if d.Sniffed {
 		note += "; sniffed"
 	}
 	return note + ")"
-}
-
-// charName names a dialect character: tab, none, or quoted.
-func charName(r rune) string {
-	switch r {
-	case '\t':
-		return "tab"
-	case 0:
-		return "none"
-	}
-	return strconv.QuoteRune(r)
 }
 
 // withDialect returns what newNormalizer returned, with the dialect of
