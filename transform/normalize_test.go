@@ -408,15 +408,7 @@ func TestColumnsUsedAsTheyAre(t *testing.T) {
 		out := r.Record()
 		var rows []string
 		for i := range int(out.NumRows()) {
-			cells := make([]string, out.NumCols())
-			for c := range cells {
-				if out.Column(c).IsNull(i) {
-					cells[c] = "null"
-				} else {
-					cells[c] = strconv.Quote(frame.FormatValue(out.Column(c), i))
-				}
-			}
-			rows = append(rows, strings.Join(cells[1:], "|"))
+			rows = append(rows, strings.Join(quotedCells(out, i)[1:], "|"))
 		}
 		got = append(got, rows)
 	}
@@ -477,15 +469,7 @@ func FuzzNormalizeChunks(f *testing.F) {
 			for nr.Next() {
 				out := nr.Record()
 				for i := range int(out.NumRows()) {
-					cells := make([]string, out.NumCols())
-					for c := range cells {
-						if out.Column(c).IsNull(i) {
-							cells[c] = "null"
-						} else {
-							cells[c] = strconv.Quote(frame.FormatValue(out.Column(c), i))
-						}
-					}
-					rows = append(rows, fmt.Sprint(nr.Lines()[i], " ", strings.Join(cells, "|")))
+					rows = append(rows, fmt.Sprint(nr.Lines()[i], " ", strings.Join(quotedCells(out, i), "|")))
 				}
 				for _, rj := range nr.Rejects() {
 					rejects = append(rejects, fmt.Sprint(rj.Line, rj.Row, rj.Reason, rj.Cells))
@@ -505,4 +489,17 @@ func FuzzNormalizeChunks(f *testing.F) {
 			t.Fatalf("reports differ:\n%+v\n%+v", rep1, repN)
 		}
 	})
+}
+
+// quotedCells returns the cells of row i of rec, quoted, or null.
+func quotedCells(rec arrow.Record, i int) []string {
+	cells := make([]string, rec.NumCols())
+	for c := range cells {
+		if rec.Column(c).IsNull(i) {
+			cells[c] = "null"
+		} else {
+			cells[c] = strconv.Quote(frame.FormatValue(rec.Column(c), i))
+		}
+	}
+	return cells
 }
